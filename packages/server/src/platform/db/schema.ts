@@ -1,0 +1,5 @@
+/** Every table, gathered for drizzle (typed queries) and drizzle-kit (migrations). */
+
+export * from "../../modules/directory/schema.ts";
+export * from "../audit/schema.ts";
+export * from "./instance-settings.ts";

@@ -1,0 +1,4 @@
+import type { PeriodicTask } from "./worker.ts";
+
+/** Every module's periodic tasks. Add a module's tasks here. */
+export const periodicTasks: PeriodicTask[] = [];
