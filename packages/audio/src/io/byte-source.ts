@@ -1,0 +1,137 @@
+/**
+ * Sequential byte access over a file or a stream, so the WAV parser is written once for both.
+ * Memory is bounded by what a single read asks for: nothing is read ahead beyond one pipe buffer.
+ */
+import type { FileHandle } from "node:fs/promises";
+
+export interface ByteSource {
+  /** Reads n bytes; returns fewer only at end of input. The returned bytes are never reused. */
+  read(n: number): Promise<Uint8Array>;
+  /** Skips n bytes; returns how many were skipped (fewer only at end of input). */
+  skip(n: number): Promise<number>;
+  /** Bytes consumed so far. */
+  readonly position: number;
+  /** Total size when known (regular files). */
+  readonly size: number | undefined;
+  /** Moves to an absolute offset; only sources with a known size can seek. */
+  seek?(offset: number): void;
+  close(): Promise<void>;
+}
+
+export class FileByteSource implements ByteSource {
+  readonly size: number;
+  position = 0;
+  private readonly handle: FileHandle;
+
+  constructor(handle: FileHandle, size: number) {
+    this.handle = handle;
+    this.size = size;
+  }
+
+  async read(n: number): Promise<Uint8Array> {
+    const want = Math.max(0, Math.min(n, this.size - this.position));
+    const buffer = new Uint8Array(want);
+    let filled = 0;
+    while (filled < want) {
+      const { bytesRead } = await this.handle.read(buffer, filled, want - filled, this.position + filled);
+      if (bytesRead === 0) break; // the file shrank under us
+      filled += bytesRead;
+    }
+    this.position += filled;
+    return filled === want ? buffer : buffer.subarray(0, filled);
+  }
+
+  async skip(n: number): Promise<number> {
+    const skipped = Math.max(0, Math.min(n, this.size - this.position));
+    this.position += skipped;
+    return skipped;
+  }
+
+  seek(offset: number): void {
+    this.position = Math.max(0, Math.min(offset, this.size));
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+/** Over any async iterable of byte pieces (a Node Readable, process.stdin, a generator). */
+export class StreamByteSource implements ByteSource {
+  readonly size = undefined;
+  position = 0;
+  private readonly iterator: AsyncIterator<Uint8Array | string> | Iterator<Uint8Array | string>;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private ended = false;
+
+  constructor(stream: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>) {
+    this.iterator =
+      Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : toAsync(stream[Symbol.iterator]());
+  }
+
+  /** Pulls pieces until at least n bytes are pending or the stream ends. */
+  private async fill(n: number): Promise<void> {
+    while (this.pendingBytes < n && !this.ended) {
+      const next = await this.iterator.next();
+      if (next.done) {
+        this.ended = true;
+        break;
+      }
+      const piece = typeof next.value === "string" ? new TextEncoder().encode(next.value) : next.value;
+      if (piece.length === 0) continue;
+      this.pending.push(piece);
+      this.pendingBytes += piece.length;
+    }
+  }
+
+  async read(n: number): Promise<Uint8Array> {
+    await this.fill(n);
+    const want = Math.min(n, this.pendingBytes);
+    const out = new Uint8Array(want);
+    let filled = 0;
+    while (filled < want) {
+      const head = this.pending[0];
+      const take = Math.min(head.length, want - filled);
+      out.set(take === head.length ? head : head.subarray(0, take), filled);
+      filled += take;
+      if (take === head.length) this.pending.shift();
+      else this.pending[0] = head.subarray(take);
+    }
+    this.pendingBytes -= want;
+    this.position += want;
+    return out;
+  }
+
+  async skip(n: number): Promise<number> {
+    let skipped = 0;
+    while (skipped < n) {
+      await this.fill(1);
+      if (this.pendingBytes === 0) break;
+      const head = this.pending[0];
+      const take = Math.min(head.length, n - skipped);
+      if (take === head.length) this.pending.shift();
+      else this.pending[0] = head.subarray(take);
+      this.pendingBytes -= take;
+      skipped += take;
+    }
+    this.position += skipped;
+    return skipped;
+  }
+
+  async close(): Promise<void> {
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (!this.ended) {
+      this.ended = true;
+      await this.iterator.return?.();
+    }
+  }
+}
+
+function toAsync<T>(iterator: Iterator<T>): AsyncIterator<T> {
+  return {
+    next: async () => iterator.next(),
+    return: async () => iterator.return?.() ?? { done: true, value: undefined },
+  };
+}

@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { AudioReadError } from "./errors.ts";
+import { labelsFromFfmpegLayout } from "./ffmpeg-reader.ts";
+import { openAudioFile } from "./open-audio.ts";
+import { encodeWav } from "./wav-writer.ts";
+
+function ffmpegInstalled(): boolean {
+  try {
+    execFileSync("ffmpeg", ["-version"], { stdio: "ignore" });
+    execFileSync("ffprobe", ["-version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const skip = ffmpegInstalled() ? false : "ffmpeg is not installed (Debian package ffmpeg)";
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "loupe-ffmpeg-"));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** 0.5 s of a 5.1 24-bit WAV with a different constant-ish ramp per channel, and its samples. */
+async function source51(): Promise<{ wav: string; samples: Float64Array }> {
+  const frames = 24000;
+  const samples = new Float64Array(frames * 6);
+  for (let i = 0; i < frames; i++) {
+    for (let c = 0; c < 6; c++)
+      samples[i * 6 + c] = (c + 1) * 0.1 * Math.sin((2 * Math.PI * 440 * i) / 48000);
+  }
+  const wav = path.join(dir, "src.wav");
+  await writeFile(
+    wav,
+    encodeWav({ sampleRate: 48000, channels: 6, bitsPerSample: 24, channelMask: 0x60f }, samples),
+  );
+  return { wav, samples };
+}
+
+describe("ffmpeg reader", { skip }, () => {
+  test("FLAC 5.1(side) 24-bit: decoded exactly, layout from the container", async () => {
+    const { wav, samples } = await source51();
+    const flac = path.join(dir, "a.flac");
+    execFileSync("ffmpeg", ["-v", "error", "-y", "-i", wav, "-c:a", "flac", flac]);
+    const reader = await openAudioFile(flac);
+    assert.equal(reader.format.container, "FLAC");
+    assert.equal(reader.format.codec, "flac");
+    assert.equal(reader.bitDepth, 24);
+    assert.equal(reader.format.sampleType, "int");
+    assert.equal(reader.format.bitsPerSample, 32);
+    assert.deepEqual(reader.format.channelLayout, ["L", "R", "C", "LFE", "Ls", "Rs"]);
+    assert.equal(reader.format.layoutSource, "container");
+    const parts: Uint8Array[] = [];
+    for await (const chunk of reader.chunks()) parts.push(chunk);
+    const pcm = Buffer.concat(parts);
+    assert.equal(pcm.length, 24000 * 6 * 4);
+    // s32le: the 24-bit value shifted left by 8; channel 6 at frame 100
+    const at = (100 * 6 + 5) * 4;
+    assert.equal(pcm.readInt32LE(at) >> 8, Math.round(samples[100 * 6 + 5] * 2 ** 23));
+  });
+
+  test("MOV with float PCM keeps float, stereo", async () => {
+    const mov = path.join(dir, "a.mov");
+    execFileSync("ffmpeg", [
+      ...["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=1000:duration=1:sample_rate=48000"],
+      ...["-ac", "2", "-c:a", "pcm_f32le", mov],
+    ]);
+    const reader = await openAudioFile(mov);
+    assert.equal(reader.format.container, "MOV");
+    assert.equal(reader.format.sampleType, "float");
+    assert.deepEqual(reader.format.channelLayout, ["L", "R"]);
+    let bytes = 0;
+    for await (const chunk of reader.chunks()) bytes += chunk.length;
+    assert.equal(bytes, 48000 * 2 * 4);
+  });
+
+  test("a file with no audio stream or no media at all is NOT_AUDIO", async () => {
+    const text = path.join(dir, "notes.mov");
+    await writeFile(text, "this is not a movie\n");
+    await assert.rejects(
+      openAudioFile(text),
+      (e: unknown) => e instanceof AudioReadError && e.code === "NOT_AUDIO",
+    );
+    const png = path.join(dir, "image.png");
+    execFileSync("ffmpeg", [
+      "-v",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      "color=c=red:s=16x16",
+      "-frames:v",
+      "1",
+      png,
+    ]);
+    await assert.rejects(
+      openAudioFile(png),
+      (e: unknown) =>
+        e instanceof AudioReadError && e.code === "NOT_AUDIO" && /no audio stream/.test(e.message),
+    );
+  });
+
+  test("A-law WAV (not PCM) is handed to ffmpeg", async () => {
+    const alaw = path.join(dir, "alaw.wav");
+    execFileSync("ffmpeg", [
+      ...["-v", "error", "-y", "-f", "lavfi", "-i", "sine=duration=0.5:sample_rate=8000"],
+      ...["-c:a", "pcm_alaw", alaw],
+    ]);
+    const reader = await openAudioFile(alaw);
+    assert.equal(reader.format.codec, "pcm_alaw");
+    await reader.close();
+  });
+});
+
+test("ffmpeg layout names map to labels", () => {
+  assert.deepEqual(labelsFromFfmpegLayout("5.1", 6), ["L", "R", "C", "LFE", "Ls", "Rs"]);
+  assert.deepEqual(labelsFromFfmpegLayout("7.1", 8), ["L", "R", "C", "LFE", "Lrs", "Rrs", "Lss", "Rss"]);
+  assert.deepEqual(labelsFromFfmpegLayout("FL+FR+FC", 3), ["L", "R", "C"]);
+  assert.equal(labelsFromFfmpegLayout("5.1", 2), undefined);
+  assert.equal(labelsFromFfmpegLayout(undefined, 2), undefined);
+});

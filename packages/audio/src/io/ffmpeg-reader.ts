@@ -1,0 +1,233 @@
+/**
+ * Everything that is not WAV/RF64 (MOV, MP4, MXF, FLAC, ...) is decoded by ffmpeg into raw PCM on a
+ * pipe: `ffprobe` says what the first audio stream is, `ffmpeg -f s32le|f32le|f64le -` decodes it.
+ * Integer sources come out as s32le so 24-bit stays exact; float sources keep their precision.
+ */
+import { type ChildProcessByStdio, spawn } from "node:child_process";
+import type { Readable } from "node:stream";
+import type { ChannelLabel, PcmFormat } from "../types.ts";
+import { type AudioReader, framesPerChunk } from "./audio-reader.ts";
+import { StreamByteSource } from "./byte-source.ts";
+import { labelsFromSpeakers } from "./channel-layout.ts";
+import { AudioReadError } from "./errors.ts";
+import { decideLayout } from "./wav-reader.ts";
+
+/** ffmpeg's named layouts (libavutil/channel_layout.c), channels in the order ffmpeg outputs them. */
+const FFMPEG_LAYOUTS: Record<string, string> = {
+  stereo: "FL+FR",
+  "2.1": "FL+FR+LFE",
+  "3.0": "FL+FR+FC",
+  "3.0(back)": "FL+FR+BC",
+  "4.0": "FL+FR+FC+BC",
+  quad: "FL+FR+BL+BR",
+  "quad(side)": "FL+FR+SL+SR",
+  "3.1": "FL+FR+FC+LFE",
+  "5.0": "FL+FR+FC+BL+BR",
+  "5.0(side)": "FL+FR+FC+SL+SR",
+  "4.1": "FL+FR+FC+LFE+BC",
+  "5.1": "FL+FR+FC+LFE+BL+BR",
+  "5.1(side)": "FL+FR+FC+LFE+SL+SR",
+  "6.0": "FL+FR+FC+BC+SL+SR",
+  "6.0(front)": "FL+FR+FLC+FRC+SL+SR",
+  hexagonal: "FL+FR+FC+BL+BR+BC",
+  "6.1": "FL+FR+FC+LFE+BC+SL+SR",
+  "6.1(back)": "FL+FR+FC+LFE+BL+BR+BC",
+  "6.1(front)": "FL+FR+LFE+FLC+FRC+SL+SR",
+  "7.0": "FL+FR+FC+BL+BR+SL+SR",
+  "7.0(front)": "FL+FR+FC+FLC+FRC+SL+SR",
+  "7.1": "FL+FR+FC+LFE+BL+BR+SL+SR",
+  "7.1(wide)": "FL+FR+FC+LFE+BL+BR+FLC+FRC",
+  "7.1(wide-side)": "FL+FR+FC+LFE+FLC+FRC+SL+SR",
+  octagonal: "FL+FR+FC+BL+BR+BC+SL+SR",
+};
+
+/** Labels for an ffprobe channel_layout, or undefined when it is absent or not a known speaker list. */
+export function labelsFromFfmpegLayout(
+  layout: string | undefined,
+  channels: number,
+): ChannelLabel[] | undefined {
+  if (!layout) return undefined;
+  if (layout === "mono") return channels === 1 ? ["M"] : undefined;
+  const speakers = (FFMPEG_LAYOUTS[layout] ?? layout).split("+");
+  if (speakers.length !== channels || !speakers.every((s) => /^[A-Z]{1,4}$/.test(s))) return undefined;
+  return labelsFromSpeakers(speakers);
+}
+
+let ffmpegAvailable: Promise<boolean> | undefined;
+
+/** Whether both ffmpeg and ffprobe run here (checked once per process). */
+export function hasFfmpeg(): Promise<boolean> {
+  ffmpegAvailable ??= Promise.all(["ffmpeg", "ffprobe"].map(runsOk)).then((ok) => ok.every(Boolean));
+  return ffmpegAvailable;
+}
+
+function runsOk(command: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(command, ["-version"], { stdio: "ignore" });
+    child.on("error", () => resolve(false));
+    child.on("close", (code) => resolve(code === 0));
+  });
+}
+
+export function ffmpegMissingError(file: string, extension: string): AudioReadError {
+  return new AudioReadError(
+    "FFMPEG_MISSING",
+    file,
+    `ffmpeg is not installed: install the Debian package ffmpeg to read ${extension || "this kind of"} files; WAV/BWF/RF64 are read natively`,
+  );
+}
+
+interface ProbeStream {
+  codec_name?: string;
+  sample_fmt?: string;
+  sample_rate?: string;
+  channels?: number;
+  channel_layout?: string;
+  bits_per_raw_sample?: string;
+  bits_per_sample?: number;
+  duration?: string;
+}
+
+interface Probe {
+  streams?: ProbeStream[];
+  format?: { format_name?: string; duration?: string };
+}
+
+async function probe(file: string): Promise<Probe> {
+  const args = ["-v", "error", "-of", "json", "-show_streams", "-show_format", "-select_streams", "a", file];
+  const { stdout, stderr, code } = await collect(
+    spawn("ffprobe", args, { stdio: ["ignore", "pipe", "pipe"] }),
+  );
+  if (code !== 0) {
+    const why = stderr.trim().split("\n").pop() ?? "";
+    throw new AudioReadError("NOT_AUDIO", file, `not a readable audio or video file (ffprobe: ${why})`);
+  }
+  try {
+    return JSON.parse(stdout) as Probe;
+  } catch (cause) {
+    throw new AudioReadError("DECODE_FAILED", file, "ffprobe printed output that is not JSON", { cause });
+  }
+}
+
+function collect(child: ChildProcessByStdio<null, Readable, Readable>) {
+  return new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ stdout, stderr, code }));
+  });
+}
+
+function outputEncoding(sampleFmt: string): {
+  sampleType: "int" | "float";
+  bits: number;
+  ffmpegFormat: string;
+} {
+  if (sampleFmt.startsWith("flt")) return { sampleType: "float", bits: 32, ffmpegFormat: "f32le" };
+  if (sampleFmt.startsWith("dbl")) return { sampleType: "float", bits: 64, ffmpegFormat: "f64le" };
+  return { sampleType: "int", bits: 32, ffmpegFormat: "s32le" };
+}
+
+function sourceBitDepth(stream: ProbeStream): number {
+  const raw = Number(stream.bits_per_raw_sample);
+  if (raw > 0) return raw;
+  if (stream.bits_per_sample && stream.bits_per_sample > 0) return stream.bits_per_sample;
+  const fmt = stream.sample_fmt ?? "";
+  if (fmt.startsWith("u8")) return 8;
+  if (fmt.startsWith("s16")) return 16;
+  if (fmt.startsWith("dbl") || fmt.startsWith("s64")) return 64;
+  return 32;
+}
+
+export async function openWithFfmpeg(
+  file: string,
+  options: { layout?: ChannelLabel[] } = {},
+): Promise<AudioReader> {
+  const info = await probe(file);
+  const streams = info.streams ?? [];
+  const stream = streams[0];
+  if (!stream) throw new AudioReadError("NOT_AUDIO", file, "the file has no audio stream");
+  const sampleRate = Number(stream.sample_rate);
+  const channels = stream.channels ?? 0;
+  if (channels === 0) throw new AudioReadError("ZERO_CHANNELS", file, "the audio stream has zero channels");
+  if (!(sampleRate > 0)) throw new AudioReadError("BAD_FMT", file, "the audio stream has no sample rate");
+
+  const warnings: string[] = [];
+  if (streams.length > 1) {
+    warnings.push(`the file has ${streams.length} audio streams; only the first was measured`);
+  }
+  const fromContainer = labelsFromFfmpegLayout(stream.channel_layout, channels);
+  const layout =
+    options.layout || !fromContainer
+      ? decideLayout(channels, undefined, options.layout, file)
+      : { labels: fromContainer, source: "container" as const, warnings: [] };
+  warnings.push(...layout.warnings);
+
+  const encoding = outputEncoding(stream.sample_fmt ?? "s32");
+  const duration = Number(stream.duration ?? info.format?.duration);
+  const container = (info.format?.format_name ?? "unknown").split(",")[0].toUpperCase();
+  const format: PcmFormat = {
+    sampleType: encoding.sampleType,
+    bitsPerSample: encoding.bits,
+    sampleRate,
+    channels,
+    channelLayout: layout.labels,
+    layoutSource: layout.source,
+    container,
+    codec: stream.codec_name ?? "unknown",
+  };
+  if (duration > 0) format.totalFrames = Math.round(duration * sampleRate);
+
+  const args = ["-nostdin", "-v", "error", "-i", file, "-map", "0:a:0", "-vn", "-sn", "-dn"];
+  args.push("-f", encoding.ffmpegFormat, "-acodec", `pcm_${encoding.ffmpegFormat}`, "-");
+  const child = spawn("ffmpeg", args, { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => {
+    stderr = (stderr + d).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("close", (code) => resolve(code));
+    child.on("error", () => resolve(-1));
+  });
+  const source = new StreamByteSource(child.stdout);
+  const bytesPerFrame = (encoding.bits / 8) * channels;
+  const chunkBytes = framesPerChunk(bytesPerFrame) * bytesPerFrame;
+  let closed = false;
+
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    if (child.exitCode === null) child.kill("SIGKILL");
+    await source.close();
+    await exited;
+  };
+
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    let finished = false;
+    try {
+      for (;;) {
+        const bytes = await source.read(chunkBytes);
+        const whole = bytes.length - (bytes.length % bytesPerFrame);
+        if (whole > 0) yield whole === bytes.length ? bytes : bytes.subarray(0, whole);
+        if (bytes.length < chunkBytes) break;
+      }
+      const code = await exited;
+      if (code !== 0) {
+        const why = stderr.trim().split("\n").slice(-3).join(" / ");
+        throw new AudioReadError(
+          "DECODE_FAILED",
+          file,
+          `ffmpeg could not decode the audio (exit ${code}): ${why}`,
+        );
+      }
+      finished = true;
+    } finally {
+      if (!finished) await close();
+      else closed = true;
+    }
+  }
+
+  return { format, bitDepth: sourceBitDepth(stream), warnings, chunks, close };
+}
