@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   check,
   date,
   index,
@@ -88,4 +89,34 @@ export const userRoles = pgTable(
       sql`${t.role} in ('studio_admin','security_auditor','vendor_manager','download_manager','operator','verifier')`,
     ),
   ],
+);
+
+/**
+ * The catalogue of QC task types (DOMAIN.md "QC work"). Data, not code: a Studio Admin can add
+ * one. `requiresRole` names the role a person must hold to be approved for it (Verification is
+ * for verifiers only); otherwise operator or verifier will do.
+ */
+export const taskTypes = pgTable("task_types", {
+  key: text("key").primaryKey(),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull(),
+  requiresRole: text("requires_role", { enum: ["verifier"] }),
+  sortOrder: integer("sort_order").notNull().default(100),
+  active: boolean("active").notNull().default(true),
+});
+
+/** The task types an operator or verifier is approved for; held by one user each, like roles. */
+export const userTaskTypes = pgTable(
+  "user_task_types",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    taskType: text("task_type")
+      .notNull()
+      .references(() => taskTypes.key),
+    grantedAt: at("granted_at").notNull(),
+    grantedBy: uuid("granted_by"),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.taskType] })],
 );
