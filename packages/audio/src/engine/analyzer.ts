@@ -1,0 +1,347 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type {
+  Analyzer,
+  AnalyzerOptions,
+  AnalyzerResult,
+  ChannelLabel,
+  ChannelPeaks,
+  PcmFormat,
+  TruePeakOver,
+} from "../types.ts";
+import {
+  ChannelGroup,
+  type ChannelGroupConfig,
+  type ChannelPeakResult,
+  type ChunkEnergies,
+} from "./channel-group.ts";
+import { channelWeight, standardLayout } from "./channels.ts";
+import { EnergyCombiner } from "./combine.ts";
+import { bytesPerSample } from "./decode.ts";
+import { finiteOrNull, summariseLoudness } from "./loudness.ts";
+import { StepGrid } from "./step-grid.ts";
+
+/** Overs on one channel closer than this merge into one reported range. */
+export const OVER_MERGE_SECONDS = 0.01;
+/** Chunks posted to workers but not yet measured before push() waits (bounds memory). */
+const MAX_IN_FLIGHT = 3;
+
+/** Internal knobs for tests (not part of the public options). */
+export interface EngineTuning {
+  /** disable exact true-peak pruning (differential tests) */
+  prune?: boolean;
+}
+
+/**
+ * Creates an analyzer for one stream. With threads >= 1 the channels are split into that many
+ * contiguous groups, each measured on its own worker thread from the same shared raw chunk (each
+ * worker decodes only its channels); threads = 0 measures on the calling thread. Both give
+ * bit-identical results.
+ */
+export function createAnalyzer(
+  format: PcmFormat,
+  options: AnalyzerOptions = {},
+  tuning: EngineTuning = {},
+): Analyzer {
+  bytesPerSample(format);
+  if (!Number.isInteger(format.channels) || format.channels < 1)
+    throw new RangeError("channels must be >= 1");
+  const layout: ChannelLabel[] =
+    format.channelLayout?.length === format.channels ? format.channelLayout : standardLayout(format.channels);
+  const weights = layout.map(channelWeight);
+  const threads = Math.min(options.threads ?? availableParallelism(), format.channels);
+  const groupCount = Math.max(1, threads);
+  const subsets = splitChannels(format.channels, groupCount);
+  const overThresholdDbtp = options.overThresholdDbtp ?? -1.0;
+  const configs: ChannelGroupConfig[] = subsets.map((subset) => ({
+    encoding: { sampleType: format.sampleType, bitsPerSample: format.bitsPerSample },
+    sampleRate: format.sampleRate,
+    channels: format.channels,
+    subset,
+    weights: subset.map((c) => weights[c]),
+    truePeakFilter: options.truePeakFilter ?? "reference",
+    overThreshold: 10 ** (overThresholdDbtp / 20),
+    overMergeGap: Math.round(OVER_MERGE_SECONDS * format.sampleRate),
+    prune: tuning.prune ?? true,
+  }));
+  const combiner = new EnergyCombiner(weights, subsets);
+  const backend = threads === 0 ? new InlineBackend(configs) : new WorkerBackend(configs, options.signal);
+  const assemble = (frames: number, peaks: ChannelPeakResult[][]) =>
+    buildResult(format, layout, frames, combiner, subsets, peaks);
+  return new StreamAnalyzer(backend, combiner, format, assemble, options.signal);
+}
+
+/** Contiguous, balanced channel groups: 6 channels on 2 threads -> [0,1,2], [3,4,5]. */
+function splitChannels(channels: number, groups: number): number[][] {
+  const out: number[][] = [];
+  let next = 0;
+  for (let g = 0; g < groups; g++) {
+    const size = Math.floor(channels / groups) + (g < channels % groups ? 1 : 0);
+    out.push(Array.from({ length: size }, (_, i) => next + i));
+    next += size;
+  }
+  return out;
+}
+
+interface Backend {
+  /** measures a chunk; resolves with each group's energies once all groups are done with it */
+  process(chunk: Uint8Array): Promise<ChunkEnergies[]> | ChunkEnergies[];
+  /** waits for queued chunks first */
+  finish(): Promise<ChannelPeakResult[][]>;
+  destroy(reason?: unknown): Promise<void>;
+}
+
+class InlineBackend implements Backend {
+  private readonly groups: ChannelGroup[];
+  constructor(configs: ChannelGroupConfig[]) {
+    this.groups = configs.map((c) => new ChannelGroup(c));
+  }
+  process(chunk: Uint8Array): ChunkEnergies[] {
+    return this.groups.map((g) => g.process(chunk));
+  }
+  async finish(): Promise<ChannelPeakResult[][]> {
+    return this.groups.map((g) => g.finish());
+  }
+  async destroy(): Promise<void> {}
+}
+
+interface Pending {
+  parts: ChunkEnergies[];
+  remaining: number;
+  resolve: (parts: ChunkEnergies[]) => void;
+  reject: (err: unknown) => void;
+}
+
+type WorkerReply =
+  | { type: "chunk"; seq: number; result: ChunkEnergies }
+  | { type: "result"; peaks: ChannelPeakResult[] }
+  | { type: "error"; message: string };
+
+class WorkerBackend implements Backend {
+  private readonly workers: Worker[];
+  private readonly pending = new Map<number, Pending>();
+  private seq = 0;
+  private failure: unknown = null;
+  private finishing: { results: ChannelPeakResult[][]; remaining: number; resolve: () => void } | null = null;
+  private finishReject: ((err: unknown) => void) | null = null;
+
+  constructor(configs: ChannelGroupConfig[], signal?: AbortSignal) {
+    void signal;
+    this.workers = configs.map((config, g) => {
+      const w = new Worker(new URL("./analyzer-worker.ts", import.meta.url));
+      w.on("message", (msg: WorkerReply) => this.onMessage(g, msg));
+      w.on("error", (err) => this.fail(err));
+      w.on("exit", (code) => {
+        if (code !== 0 && this.failure === null)
+          this.fail(new Error(`analyzer worker exited with code ${code}`));
+      });
+      w.postMessage({ type: "init", config });
+      return w;
+    });
+  }
+
+  process(chunk: Uint8Array): Promise<ChunkEnergies[]> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    // one copy into shared memory; every worker reads its own channels from it
+    const shared = new SharedArrayBuffer(chunk.byteLength);
+    new Uint8Array(shared).set(chunk);
+    const seq = this.seq++;
+    return new Promise<ChunkEnergies[]>((resolve, reject) => {
+      this.pending.set(seq, { parts: [], remaining: this.workers.length, resolve, reject });
+      for (const w of this.workers)
+        w.postMessage({ type: "chunk", seq, buffer: shared, length: chunk.byteLength });
+    });
+  }
+
+  async finish(): Promise<ChannelPeakResult[][]> {
+    if (this.failure !== null) throw this.failure;
+    const results: ChannelPeakResult[][] = [];
+    await new Promise<void>((resolve, reject) => {
+      this.finishing = { results, remaining: this.workers.length, resolve };
+      this.finishReject = reject;
+      for (const w of this.workers) w.postMessage({ type: "finish" });
+    });
+    await this.destroy();
+    return results;
+  }
+
+  async destroy(reason?: unknown): Promise<void> {
+    if (reason !== undefined && this.failure === null) this.rejectAll(reason);
+    if (this.failure === null) this.failure = new Error("analyzer destroyed");
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private onMessage(g: number, msg: WorkerReply): void {
+    if (msg.type === "chunk") {
+      const p = this.pending.get(msg.seq);
+      if (!p) return;
+      p.parts[g] = msg.result;
+      if (--p.remaining === 0) {
+        this.pending.delete(msg.seq);
+        p.resolve(p.parts);
+      }
+    } else if (msg.type === "result") {
+      const f = this.finishing;
+      if (!f) return;
+      f.results[g] = msg.peaks;
+      if (--f.remaining === 0) f.resolve();
+    } else {
+      this.fail(new Error(`analyzer worker failed: ${msg.message}`));
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (this.failure !== null) return;
+    this.rejectAll(err);
+    for (const w of this.workers) void w.terminate();
+  }
+
+  private rejectAll(err: unknown): void {
+    this.failure = err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+    this.finishReject?.(err);
+  }
+}
+
+/** The Analyzer: keeps chunk order, bounds the work in flight, handles abort. */
+class StreamAnalyzer implements Analyzer {
+  private readonly backend: Backend;
+  private readonly combiner: EnergyCombiner;
+  private readonly frameBytes: number;
+  private readonly assemble: (frames: number, peaks: ChannelPeakResult[][]) => AnalyzerResult;
+  private readonly signal?: AbortSignal;
+  private readonly inFlight: Promise<void>[] = [];
+  /** chunks combine strictly in order */
+  private chain: Promise<void> = Promise.resolve();
+  private frames = 0;
+  private error: unknown = null;
+  private done = false;
+  private readonly onAbort = () => {
+    const reason = this.signal?.reason ?? new DOMException("The operation was aborted", "AbortError");
+    this.error ??= reason;
+    void this.backend.destroy(reason);
+  };
+
+  constructor(
+    backend: Backend,
+    combiner: EnergyCombiner,
+    format: PcmFormat,
+    assemble: (frames: number, peaks: ChannelPeakResult[][]) => AnalyzerResult,
+    signal?: AbortSignal,
+  ) {
+    this.backend = backend;
+    this.combiner = combiner;
+    this.frameBytes = bytesPerSample(format) * format.channels;
+    this.assemble = assemble;
+    this.signal = signal;
+    if (signal?.aborted) this.onAbort();
+    else signal?.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  async push(chunk: Uint8Array): Promise<void> {
+    this.check();
+    if (chunk.byteLength % this.frameBytes !== 0) {
+      throw new RangeError(
+        `chunk of ${chunk.byteLength} bytes is not a whole number of ${this.frameBytes}-byte frames`,
+      );
+    }
+    if (chunk.byteLength === 0) return;
+    this.frames += chunk.byteLength / this.frameBytes;
+    const measured = Promise.resolve(this.backend.process(chunk));
+    const step = this.chain.then(async () => {
+      this.combiner.add(await measured);
+    });
+    this.chain = step.catch(() => {});
+    step.catch((err) => {
+      this.error ??= err;
+    });
+    this.inFlight.push(step);
+    if (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
+    this.check();
+  }
+
+  async finish(): Promise<AnalyzerResult> {
+    this.check();
+    try {
+      await Promise.all(this.inFlight.splice(0));
+      this.check();
+      const peaks = await this.backend.finish();
+      this.check();
+      return this.assemble(this.frames, peaks);
+    } finally {
+      this.release();
+    }
+  }
+
+  async destroy(): Promise<void> {
+    this.error ??= new Error("analyzer destroyed");
+    this.release();
+    await this.backend.destroy();
+  }
+
+  private check(): void {
+    if (this.error !== null) throw this.error;
+    if (this.done) throw new Error("analyzer already finished");
+  }
+
+  private release(): void {
+    this.done = true;
+    this.signal?.removeEventListener("abort", this.onAbort);
+  }
+}
+
+function toDb(linear: number): number | null {
+  return finiteOrNull(20 * Math.log10(linear));
+}
+
+function buildResult(
+  format: PcmFormat,
+  layout: ChannelLabel[],
+  frames: number,
+  combiner: EnergyCombiner,
+  subsets: number[][],
+  peaks: ChannelPeakResult[][],
+): AnalyzerResult {
+  const fs = format.sampleRate;
+  const summary = summariseLoudness(new StepGrid(fs), combiner.energies, combiner.count);
+  const perChannel: ChannelPeakResult[] = [];
+  subsets.forEach((subset, g) => {
+    subset.forEach((ch, i) => {
+      perChannel[ch] = peaks[g][i];
+    });
+  });
+  const duration = frames / fs;
+  const channels: ChannelPeaks[] = perChannel.map((p, ch) => ({
+    label: layout[ch],
+    truePeakDbtp: toDb(p.truePeak),
+    samplePeakDbfs: toDb(p.samplePeak),
+  }));
+  const overs: TruePeakOver[] = [];
+  perChannel.forEach((p, ch) => {
+    for (const r of p.overs) {
+      overs.push({
+        channel: layout[ch],
+        startSeconds: Math.min(duration, Math.max(0, r.start / fs)),
+        endSeconds: Math.min(duration, Math.max(0, r.end / fs)),
+        peakDbtp: 20 * Math.log10(r.peak),
+      });
+    }
+  });
+  overs.sort((a, b) => a.startSeconds - b.startSeconds);
+  return {
+    sampleRate: fs,
+    frames,
+    integratedLufs: finiteOrNull(summary.integrated),
+    loudnessRangeLu: summary.loudnessRange,
+    maxMomentaryLufs: finiteOrNull(summary.maxMomentary),
+    maxShortTermLufs: finiteOrNull(summary.maxShortTerm),
+    truePeakDbtp: toDb(Math.max(0, ...perChannel.map((p) => p.truePeak))),
+    samplePeakDbfs: toDb(Math.max(0, ...perChannel.map((p) => p.samplePeak))),
+    channels,
+    truePeakOvers: overs,
+    stepEnergies: summary.stepEnergies,
+    momentarySeries: summary.momentarySeries,
+    shortTermSeries: summary.shortTermSeries,
+  };
+}

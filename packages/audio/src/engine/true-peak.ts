@@ -1,0 +1,384 @@
+import {
+  HIGH_PRECISION_PHASES,
+  highPrecisionFilter,
+  ituAnnex2Filter,
+  type PolyphaseFilter,
+  referenceOversampling,
+} from "./true-peak-filters.ts";
+
+export type TruePeakFilterKind = "reference" | "high-precision";
+
+/** A run of interpolated values above the over threshold; times in input samples from file start. */
+export interface OverRun {
+  start: number;
+  end: number;
+  /** linear peak of the run */
+  peak: number;
+}
+
+/** Pruning block, in input samples. Smaller blocks prune more; 256 measured best here. */
+const BLOCK = 256;
+/** Slack for floating-point rounding in the pruning bounds (a dot product of <= 64 terms errs by < 1e-14). */
+const ROUNDING_MARGIN = 1 + 1e-9;
+
+/**
+ * True peak of one channel (BS.1770 Annex 2), with exact pruning (AUDIO.md §5.4).
+ *
+ * The interpolated values and the input samples form one time-ordered stream. A value can only
+ * change the result if it exceeds lim = min(over threshold, running max(TP, SP)). Two exact bounds
+ * skip work whose values cannot exceed lim:
+ *   1. per block: |y| <= gain * max|x| over the block and its filter history (gain = max over
+ *      phases of the sum of |c|);
+ *   2. per input sample, inside blocks that survive 1: |y| <= ||c||_2 * sqrt(sum of x^2 over the taps)
+ *      (Cauchy-Schwarz), with the windowed energy kept as a running sum that is recomputed at each
+ *      block start and given an absolute slack for its rounding.
+ * Skipped values are <= lim, so they can neither raise the maximum nor be overs: the pruned meter
+ * returns bit-identical peaks and overs to the unpruned one (tested).
+ *
+ * "reference" uses the Annex 2 table (4x; phases 0 and 2 of it at 2x; samples only from 192 kHz).
+ * "high-precision" evaluates a 32-phase Kaiser sinc on a 4x grid (2x from 96 kHz, also at >= 192 kHz)
+ * and refines, at 32x, every grid interval with an end above REFINE_FRACTION * lim: a peak between
+ * two grid points of a signal band-limited to the input Nyquist lies at most 20*log10(1/cos(pi/8))
+ * = 0.69 dB (4x) or 3 dB (2x) above both ends (Annex 2 Attachment 1), so nothing that matters is
+ * left unrefined.
+ */
+export class TruePeakMeter {
+  samplePeak = 0;
+  /** max |value| over the interpolated stream (and the samples in it) */
+  peak = 0;
+  readonly overs: OverRun[] = [];
+  private run: OverRun | null = null;
+  private readonly filter: PolyphaseFilter | null;
+  /** phases evaluated for every input sample */
+  private readonly coarse: number[];
+  private readonly refineFraction: number;
+  /** history kept in front of the new samples: taps - 1 */
+  private readonly hist: number;
+  /** the input sample emitted into the stream at iteration n is x[n - sampleLag] (-1: none, phase 0 is it) */
+  private readonly sampleLag: number;
+  private readonly normBound: number;
+  private buf: Float64Array;
+  /** global index of the first new sample of the next push */
+  private consumed = 0;
+  private readonly threshold: number;
+  private readonly mergeGap: number;
+  private readonly prune: boolean;
+  private readonly itu4: boolean;
+
+  /**
+   * @param overThreshold linear over threshold
+   * @param mergeGapSamples overs closer than this (input samples) merge into one run
+   * @param prune false runs the plain unpruned computation (differential tests)
+   */
+  constructor(
+    kind: TruePeakFilterKind,
+    sampleRate: number,
+    overThreshold: number,
+    mergeGapSamples: number,
+    prune = true,
+  ) {
+    this.threshold = overThreshold;
+    this.mergeGap = mergeGapSamples;
+    this.prune = prune;
+    const factor = referenceOversampling(sampleRate);
+    if (kind === "reference") {
+      this.refineFraction = 0;
+      if (factor === 1) {
+        this.filter = null;
+        this.coarse = [];
+      } else {
+        this.filter = ituAnnex2Filter();
+        this.coarse = factor === 4 ? [0, 1, 2, 3] : [0, 2];
+      }
+    } else {
+      this.filter = highPrecisionFilter();
+      const grid = factor === 4 ? 4 : 2;
+      const stride = HIGH_PRECISION_PHASES / grid;
+      this.coarse = Array.from({ length: grid }, (_, i) => i * stride);
+      // 0.9 < cos(pi/8) = 0.924 for the 4x grid, 0.7 < cos(pi/4) = 0.707 for 2x
+      this.refineFraction = grid === 4 ? 0.9 : 0.7;
+    }
+    this.itu4 = kind === "reference" && factor === 4;
+    const f = this.filter;
+    this.hist = f ? f.tapsPerPhase - 1 : 0;
+    if (!f) this.sampleLag = 0;
+    else if (kind === "high-precision") this.sampleLag = -1;
+    else this.sampleLag = Math.ceil(f.delay - this.coarse[this.coarse.length - 1] / f.phaseCount);
+    let norm = 1;
+    if (f) {
+      for (const ph of f.phases) {
+        let s = 0;
+        for (const c of ph) s += c * c;
+        norm = Math.max(norm, s);
+      }
+    }
+    // squared L2 bound; >= 1 so it also covers the input sample emitted into the stream
+    this.normBound = norm * ROUNDING_MARGIN;
+    this.buf = new Float64Array(this.hist + 4096);
+  }
+
+  /** Feeds x[0..count). */
+  push(x: Float64Array, count: number): void {
+    const h = this.hist;
+    if (this.buf.length < h + count) {
+      const grown = new Float64Array(h + count);
+      grown.set(this.buf.subarray(0, h));
+      this.buf = grown;
+    }
+    const buf = this.buf;
+    buf.set(x.subarray(0, count), h);
+    this.processRange(h, h + count);
+    this.consumed += count;
+    if (h > 0) buf.copyWithin(0, count, count + h);
+  }
+
+  /** Flushes the filter with zeros (the signal ends in silence) and closes the last over run. */
+  finish(): void {
+    if (this.hist > 0) this.push(new Float64Array(this.hist), this.hist);
+    if (this.run) {
+      this.overs.push(this.run);
+      this.run = null;
+    }
+  }
+
+  /** The measured value: max(true peak, sample peak), linear. */
+  get truePeak(): number {
+    return Math.max(this.peak, this.samplePeak);
+  }
+
+  private lim(): number {
+    return Math.min(this.threshold, Math.max(this.peak, this.samplePeak));
+  }
+
+  private processRange(from: number, to: number): void {
+    const buf = this.buf;
+    const h = this.hist;
+    const gain = this.filter ? this.filter.gain * ROUNDING_MARGIN : ROUNDING_MARGIN;
+    for (let s = from; s < to; s += BLOCK) {
+      const e = Math.min(to, s + BLOCK);
+      let mNew = 0;
+      for (let i = s; i < e; i++) {
+        const a = Math.abs(buf[i]);
+        if (a > mNew) mNew = a;
+      }
+      if (mNew > this.samplePeak) this.samplePeak = mNew;
+      let m = mNew;
+      for (let i = s - h; i < s; i++) {
+        const a = Math.abs(buf[i]);
+        if (a > m) m = a;
+      }
+      if (this.prune && gain * m <= this.lim()) continue;
+      if (this.itu4) this.kernelItu4(s, e, m);
+      else if (this.refineFraction > 0) this.kernelRefining(s, e, m);
+      else this.kernelGeneric(s, e);
+    }
+  }
+
+  /** sum of x^2 over the filter history before s, the start of the Cauchy-Schwarz running sum */
+  private historyEnergy(s: number): number {
+    const buf = this.buf;
+    let sum = 0;
+    for (let k = s - this.hist; k < s; k++) sum += buf[k] * buf[k];
+    return sum;
+  }
+
+  /** The Annex 2 filter at 4x, hand-unrolled (same summation order as kernelGeneric). */
+  private kernelItu4(s: number, e: number, m: number): void {
+    const buf = this.buf;
+    const prune = this.prune;
+    const bound = this.normBound;
+    const tBase = this.consumed - this.hist;
+    let lim = this.lim();
+    let lim2 = lim * lim;
+    // running sum of x^2 over the 11 samples before i; its rounding error stays below 1e-12 * 12 m^2
+    let energy = this.historyEnergy(s);
+    const slack = 12e-12 * m * m + 1e-300;
+    for (let i = s; i < e; i++) {
+      const xn = buf[i];
+      const window = energy + xn * xn;
+      const xo = buf[i - 11];
+      energy = window - xo * xo;
+      if (prune && bound * (window + slack) <= lim2) continue;
+      const x0 = xn;
+      const x1 = buf[i - 1];
+      const x2 = buf[i - 2];
+      const x3 = buf[i - 3];
+      const x4 = buf[i - 4];
+      const x5 = buf[i - 5];
+      const x6 = buf[i - 6];
+      const x7 = buf[i - 7];
+      const x8 = buf[i - 8];
+      const x9 = buf[i - 9];
+      const x10 = buf[i - 10];
+      const x11 = buf[i - 11];
+      const y0 =
+        0.001708984375 * x0 +
+        0.010986328125 * x1 +
+        -0.0196533203125 * x2 +
+        0.033203125 * x3 +
+        -0.0594482421875 * x4 +
+        0.1373291015625 * x5 +
+        0.97216796875 * x6 +
+        -0.102294921875 * x7 +
+        0.047607421875 * x8 +
+        -0.026611328125 * x9 +
+        0.014892578125 * x10 +
+        -0.00830078125 * x11;
+      const y1 =
+        -0.0291748046875 * x0 +
+        0.029296875 * x1 +
+        -0.0517578125 * x2 +
+        0.089111328125 * x3 +
+        -0.16650390625 * x4 +
+        0.465087890625 * x5 +
+        0.77978515625 * x6 +
+        -0.2003173828125 * x7 +
+        0.1015625 * x8 +
+        -0.0582275390625 * x9 +
+        0.0330810546875 * x10 +
+        -0.0189208984375 * x11;
+      const y2 =
+        -0.0189208984375 * x0 +
+        0.0330810546875 * x1 +
+        -0.0582275390625 * x2 +
+        0.1015625 * x3 +
+        -0.2003173828125 * x4 +
+        0.77978515625 * x5 +
+        0.465087890625 * x6 +
+        -0.16650390625 * x7 +
+        0.089111328125 * x8 +
+        -0.0517578125 * x9 +
+        0.029296875 * x10 +
+        -0.0291748046875 * x11;
+      const y3 =
+        -0.00830078125 * x0 +
+        0.014892578125 * x1 +
+        -0.026611328125 * x2 +
+        0.047607421875 * x3 +
+        -0.102294921875 * x4 +
+        0.97216796875 * x5 +
+        0.1373291015625 * x6 +
+        -0.0594482421875 * x7 +
+        0.033203125 * x8 +
+        -0.0196533203125 * x9 +
+        0.010986328125 * x10 +
+        0.001708984375 * x11;
+      const a0 = Math.abs(y0);
+      const a1 = Math.abs(y1);
+      const a2 = Math.abs(y2);
+      const a3 = Math.abs(y3);
+      const a6 = Math.abs(x6);
+      if (a0 > lim || a1 > lim || a2 > lim || a3 > lim || a6 > lim) {
+        const n = tBase + i;
+        this.emit(n - 6, a6);
+        this.emit(n - 5.875, a0);
+        this.emit(n - 5.625, a1);
+        this.emit(n - 5.375, a2);
+        this.emit(n - 5.125, a3);
+        lim = this.lim();
+        lim2 = lim * lim;
+      }
+    }
+  }
+
+  /** Any coarse-only filter (Annex 2 at 2x, or samples only at >= 192 kHz). */
+  private kernelGeneric(s: number, e: number): void {
+    const buf = this.buf;
+    const f = this.filter;
+    const coarse = this.coarse;
+    const nc = coarse.length;
+    const phases = coarse.map((p) => f!.phases[p]);
+    const taps = f ? f.tapsPerPhase : 0;
+    const times = coarse.map((p) => -f!.delay + p / f!.phaseCount);
+    const lag = this.sampleLag;
+    const tBase = this.consumed - this.hist;
+    const y = new Float64Array(nc);
+    let lim = this.lim();
+    for (let i = s; i < e; i++) {
+      let any = false;
+      for (let k = 0; k < nc; k++) {
+        const ph = phases[k];
+        let sum = 0;
+        for (let t = 0; t < taps; t++) sum += ph[t] * buf[i - t];
+        const a = Math.abs(sum);
+        y[k] = a;
+        if (a > lim) any = true;
+      }
+      const as = Math.abs(buf[i - lag]);
+      if (any || as > lim) {
+        const n = tBase + i;
+        this.emit(n - lag, as);
+        for (let k = 0; k < nc; k++) this.emit(n + times[k], y[k]);
+        lim = this.lim();
+      }
+    }
+  }
+
+  /** The high-precision filter: coarse grid plus 32x refinement near lim (phase 0 is the sample). */
+  private kernelRefining(s: number, e: number, m: number): void {
+    const buf = this.buf;
+    const f = this.filter!;
+    const P = f.phaseCount;
+    const taps = f.tapsPerPhase;
+    const coarse = this.coarse;
+    const nc = coarse.length;
+    const stride = P / nc;
+    const phases = f.phases;
+    const lagIdentity = taps / 2; // phase 0 at input n is x[n - taps/2]
+    const prune = this.prune;
+    const bound = this.normBound;
+    const frac = this.refineFraction;
+    const tBase = this.consumed - this.hist;
+    const y = new Float64Array(nc + 1);
+    let lim = this.lim();
+    let energy = this.historyEnergy(s);
+    const slack = taps * 1e-12 * m * m + 1e-300;
+    for (let i = s; i < e; i++) {
+      const xn = buf[i];
+      const window = energy + xn * xn;
+      const xo = buf[i - taps + 1];
+      energy = window - xo * xo;
+      if (prune && bound * (window + slack) <= lim * lim) continue;
+      y[0] = buf[i - lagIdentity];
+      for (let k = 1; k < nc; k++) {
+        const ph = phases[k * stride];
+        let sum = 0;
+        for (let t = 0; t < taps; t++) sum += ph[t] * buf[i - t];
+        y[k] = sum;
+      }
+      y[nc] = buf[i + 1 - lagIdentity];
+      const rl = frac * lim;
+      let any = false;
+      for (let k = 0; k <= nc; k++) if (Math.abs(y[k]) > rl) any = true;
+      if (!any) continue;
+      const n = tBase + i - lagIdentity;
+      for (let k = 0; k < nc; k++) {
+        const p0 = k * stride;
+        this.emit(n + p0 / P, Math.abs(y[k]));
+        if (Math.abs(y[k]) > frac * this.lim() || Math.abs(y[k + 1]) > frac * this.lim()) {
+          for (let p = p0 + 1; p < p0 + stride; p++) {
+            const ph = phases[p];
+            let sum = 0;
+            for (let t = 0; t < taps; t++) sum += ph[t] * buf[i - t];
+            this.emit(n + p / P, Math.abs(sum));
+          }
+        }
+      }
+      lim = this.lim();
+    }
+  }
+
+  private emit(t: number, a: number): void {
+    if (a > this.peak) this.peak = a;
+    if (a > this.threshold) {
+      const r = this.run;
+      if (r !== null && t - r.end <= this.mergeGap) {
+        r.end = t;
+        if (a > r.peak) r.peak = a;
+      } else {
+        if (r !== null) this.overs.push(r);
+        this.run = { start: t, end: t, peak: a };
+      }
+    }
+  }
+}
