@@ -3,3 +3,4 @@
 export * from "../../modules/directory/schema.ts";
 export * from "../audit/schema.ts";
 export * from "./instance-settings.ts";
+export * from "../../modules/identity/schema.ts";
