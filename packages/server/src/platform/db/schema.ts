@@ -4,3 +4,4 @@ export * from "../../modules/directory/schema.ts";
 export * from "../audit/schema.ts";
 export * from "./instance-settings.ts";
 export * from "../../modules/identity/schema.ts";
+export * from "../../modules/identity/factors/schema.ts";
