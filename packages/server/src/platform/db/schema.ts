@@ -5,3 +5,4 @@ export * from "../audit/schema.ts";
 export * from "./instance-settings.ts";
 export * from "../../modules/identity/schema.ts";
 export * from "../../modules/identity/factors/schema.ts";
+export * from "../../modules/governance/schema.ts";
