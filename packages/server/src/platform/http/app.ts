@@ -10,6 +10,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import { registerAuth } from "../../modules/identity/guards.ts";
 import type { AppContext } from "../context.ts";
 import { registerErrorHandler } from "./error-handler.ts";
 import { moduleRoutes } from "./modules.ts";
@@ -47,6 +48,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
 
   await app.register(
     async (api) => {
+      registerAuth(api, ctx); // session + CSRF on every /api route, before any module's routes
       for (const register of moduleRoutes) await register(api, ctx);
       api.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
     },

@@ -1,0 +1,242 @@
+import crypto from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { AppContext } from "../../platform/context.ts";
+import { AppError } from "../../platform/errors.ts";
+import { type Role, type UserStatus, userRoles, users } from "../directory/schema.ts";
+import type { AuthMethod, RequestAuth, SessionStage } from "./auth-types.ts";
+import { sessions } from "./schema.ts";
+import { clearSessionCookie, hashToken, SESSION_COOKIE } from "./session-service.ts";
+
+/**
+ * Why a request that presented a session cookie has no session: the guards turn this into a clear
+ * error code ("your session expired" differs from "your account is suspended").
+ */
+export type AuthEnded = "ended" | "expired" | "account_inactive";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** set when the request carried a session cookie that is no longer live */
+    authEnded: AuthEnded | null;
+    /** the clock's time when the session was checked: guards compare ages against it */
+    authCheckedAt: Date | null;
+  }
+  interface FastifyContextConfig {
+    /** false for the rare endpoint called by other servers, not browsers (none yet) */
+    csrf?: boolean;
+  }
+}
+
+/** last_seen_at is written at most this often; staleness only ever shortens the idle window */
+const LAST_SEEN_WRITE_MS = 30_000;
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Registers, for every route of `api` registered after it: loading the session (loadAuth) and the
+ * CSRF check. Called by platform/http/app.ts before the module routes.
+ */
+export function registerAuth(api: FastifyInstance, ctx: AppContext): void {
+  api.decorateRequest("auth", null);
+  api.decorateRequest("authEnded", null);
+  api.decorateRequest("authCheckedAt", null);
+  api.addHook("onRequest", loadAuth(ctx));
+  api.addHook("onRequest", async (req) => checkCsrf(req, ctx));
+}
+
+/**
+ * Reads the session cookie and fills request.auth, enforcing on EVERY request: revocation, the
+ * absolute and idle timeouts (NIST SP 800-63B AAL2: 12 h / 30 min by default) and the account's
+ * status (a suspended or deactivated account's sessions die on their next request). One indexed
+ * query joins session, user and roles.
+ */
+export function loadAuth(ctx: AppContext) {
+  return async function loadAuthHook(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    req.auth = null;
+    req.authEnded = null;
+    const now = ctx.clock.now();
+    req.authCheckedAt = now;
+    const token = req.cookies[SESSION_COOKIE];
+    if (!token) return;
+    const id = hashToken(token);
+    const db = ctx.database.db;
+    const [row] = await db
+      .select({
+        s: sessions,
+        user: {
+          id: users.id,
+          email: users.email,
+          name: users.name,
+          status: users.status,
+          partnerId: users.partnerId,
+        },
+        roles: sql<
+          Role[]
+        >`coalesce((select array_agg(${userRoles.role}) from ${userRoles} where ${userRoles.userId} = ${users.id}), '{}')`,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, id));
+    const end = async (why: AuthEnded, reason?: string) => {
+      req.authEnded = why;
+      clearSessionCookie(reply);
+      if (reason && row && !row.s.revokedAt) {
+        await db
+          .update(sessions)
+          .set({ revokedAt: ctx.clock.now(), revokedReason: reason })
+          .where(eq(sessions.id, id));
+      }
+    };
+    if (!row || row.s.revokedAt) return end("ended");
+    if (now.getTime() >= row.s.absoluteExpiresAt.getTime()) return end("expired", "absolute_timeout");
+    if (now.getTime() - row.s.lastSeenAt.getTime() >= ctx.config.sessionIdleMs) {
+      return end("expired", "idle_timeout");
+    }
+    if (row.user.status !== "active") return end("account_inactive", `account_${row.user.status}`);
+
+    if (now.getTime() - row.s.lastSeenAt.getTime() >= LAST_SEEN_WRITE_MS) {
+      await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+    }
+    req.auth = {
+      user: { ...row.user, status: row.user.status as UserStatus, roles: parseRoles(row.roles) },
+      session: {
+        id: row.s.id,
+        userId: row.s.userId,
+        stage: row.s.stage,
+        amr: row.s.amr as AuthMethod[],
+        authTime: row.s.authTime,
+        stepUpAt: row.s.stepUpAt,
+        csrfToken: row.s.csrfToken,
+        createdAt: row.s.createdAt,
+        lastSeenAt: row.s.lastSeenAt,
+      },
+    };
+  };
+}
+
+/** array_agg comes back as an array from node-postgres and PGlite; be strict about its shape */
+function parseRoles(value: unknown): Role[] {
+  if (Array.isArray(value)) return value as Role[];
+  if (typeof value === "string") {
+    return value
+      .replace(/^\{|\}$/g, "")
+      .split(",")
+      .filter(Boolean) as Role[];
+  }
+  return [];
+}
+
+/**
+ * CSRF defence (ASVS 3.5.1-3.5.3) on every state-changing request:
+ * - with a session: the x-csrf-token header must equal the session's token (the UI reads it from
+ *   GET /api/auth/session); a cross-site page can neither read it nor set the header without a
+ *   CORS preflight, which Loupe never grants;
+ * - without one (sign-in, reset, invitation links): the header must be present (any value: a
+ *   non-safelisted header forces that preflight) and an Origin header, when sent, must be ours;
+ * - a browser's Sec-Fetch-Site: cross-site is refused either way.
+ */
+export function checkCsrf(req: FastifyRequest, ctx: AppContext): void {
+  if (SAFE_METHODS.has(req.method)) return;
+  if (req.routeOptions.config?.csrf === false) return;
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== ctx.config.publicUrl.origin) {
+    throw new AppError("CSRF", "This request came from another site and was refused.");
+  }
+  if (req.headers["sec-fetch-site"] === "cross-site") {
+    throw new AppError("CSRF", "This request came from another site and was refused.");
+  }
+  const header = req.headers["x-csrf-token"];
+  const sent = typeof header === "string" ? header : "";
+  if (!sent) throw new AppError("CSRF", "The request lacks its anti-forgery token. Reload the page.");
+  if (req.auth && !sameSecret(sent, req.auth.session.csrfToken)) {
+    throw new AppError("CSRF", "The anti-forgery token does not match your session. Reload the page.");
+  }
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+function deadSessionError(req: FastifyRequest): AppError {
+  if (req.authEnded === "account_inactive") {
+    return new AppError(
+      "ACCOUNT_INACTIVE",
+      "This account is not active. Contact the studio if you need access.",
+    );
+  }
+  if (req.authEnded === "expired") {
+    return new AppError("SESSION_EXPIRED", "Your session has expired. Please sign in again.");
+  }
+  return new AppError("UNAUTHENTICATED", "Please sign in.");
+}
+
+/** The request's auth, or the right 401/403. */
+function authOf(req: FastifyRequest): RequestAuth {
+  if (!req.auth) throw deadSessionError(req);
+  return req.auth;
+}
+
+function requireComplete(req: FastifyRequest): RequestAuth {
+  const auth = authOf(req);
+  if (auth.session.stage === "password") {
+    throw new AppError("MFA_REQUIRED", "Confirm your sign-in with your second factor first.");
+  }
+  if (auth.session.stage === "enrol") {
+    throw new AppError("MFA_ENROLMENT_REQUIRED", "Set up two-step verification before anything else.");
+  }
+  return auth;
+}
+
+/** A fully signed-in session (password and second factor). */
+export function requireAuth() {
+  return async (req: FastifyRequest): Promise<void> => {
+    requireComplete(req);
+  };
+}
+
+/**
+ * A session at one of `stages`: the second-factor step accepts "password", enrolment accepts
+ * "enrol" (and "complete" when a signed-in user adds a factor).
+ */
+export function requireStage(...stages: SessionStage[]) {
+  return async (req: FastifyRequest): Promise<void> => {
+    const auth = authOf(req);
+    if (!stages.includes(auth.session.stage)) {
+      if (auth.session.stage === "enrol") requireComplete(req);
+      throw new AppError("FORBIDDEN", "This step is not open for your session.");
+    }
+  };
+}
+
+/** A complete session whose user holds at least one of `roles`. */
+export function requireRole(...roles: Role[]) {
+  return async (req: FastifyRequest): Promise<void> => {
+    const auth = requireComplete(req);
+    if (!auth.user.roles.some((r) => roles.includes(r))) {
+      throw new AppError("FORBIDDEN", "You do not have access to this.");
+    }
+  };
+}
+
+/**
+ * A complete session whose user re-proved a second factor within `maxAgeMs` (signing in with the
+ * second factor counts). The client then runs the step-up ceremony and retries.
+ */
+export function requireStepUp(maxAgeMs: number) {
+  return async (req: FastifyRequest): Promise<void> => {
+    const auth = requireComplete(req);
+    const at = auth.session.stepUpAt;
+    const now = req.authCheckedAt ?? new Date(0);
+    if (!at || now.getTime() - at.getTime() > maxAgeMs) {
+      throw new AppError("STEP_UP_REQUIRED", "Confirm it is you with your second factor, then try again.", {
+        details: { maxAgeSeconds: Math.round(maxAgeMs / 1000) },
+      });
+    }
+  };
+}
+
+/** The signed-in user's auth inside a handler guarded by one of the above. */
+export function authFrom(req: FastifyRequest): RequestAuth {
+  return authOf(req);
+}
