@@ -1,4 +1,4 @@
-import { bytesPerSample, decodeInterleaved } from "../engine/decode.ts";
+import { bytesPerSample, decodeInterleaved } from "../engine/index.ts";
 import type { PcmFormat, SpeechResult } from "../types.ts";
 import { BatchedVad, type BatchedVadOptions } from "./batched-vad.ts";
 import { dialogueDownmix } from "./dialogue-channels.ts";

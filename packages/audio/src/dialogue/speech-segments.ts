@@ -19,6 +19,8 @@ export interface SegmentOptions {
   minSpeechMs?: number;
   minSilenceMs?: number;
   speechPadMs?: number;
+  /** Silero's probability stays up for a while after speech stops: segment ends move this much earlier */
+  offsetLagMs?: number;
 }
 
 export const DEFAULT_SEGMENT_OPTIONS: Required<SegmentOptions> = {
@@ -27,6 +29,7 @@ export const DEFAULT_SEGMENT_OPTIONS: Required<SegmentOptions> = {
   minSpeechMs: 250,
   minSilenceMs: 300,
   speechPadMs: 30,
+  offsetLagMs: 96,
 };
 
 export interface StepGrid {
@@ -71,7 +74,7 @@ export function speechSegments(
   for (const [a, b] of raw) {
     if ((b - a) * WINDOW_SECONDS * 1000 < o.minSpeechMs) continue;
     const startSeconds = Math.max(0, a * WINDOW_SECONDS - pad);
-    const endSeconds = Math.min(end, b * WINDOW_SECONDS + pad);
+    const endSeconds = Math.min(end, b * WINDOW_SECONDS + pad - o.offsetLagMs / 1000);
     const last = merged[merged.length - 1];
     if (last && startSeconds <= last.endSeconds) last.endSeconds = Math.max(last.endSeconds, endSeconds);
     else merged.push({ startSeconds, endSeconds });
