@@ -6,7 +6,7 @@ import { CONTEXT, SileroModel, WINDOW } from "./silero-model.ts";
  * One model call per 32 ms window costs ~135 us in onnxruntime-node, mostly per-call overhead; a
  * batch of 16 windows costs ~40 us per window. A single stream cannot be batched (the LSTM state
  * carries from window to window), so the stream is cut into blocks of BLOCK_WINDOWS windows
- * (8.2 s) and up to LANES blocks run side by side as independent streams. Each block starts from a
+ * (16.4 s) and up to LANES blocks run side by side as independent streams. Each block starts from a
  * zero state and first replays the WARMUP_WINDOWS windows (1 s) before it, whose outputs are thrown
  * away; the model settles well within that (measured: see docs/dialogue-gating.md).
  *
@@ -15,7 +15,7 @@ import { CONTEXT, SileroModel, WINDOW } from "./silero-model.ts";
  * run at all. Dialogue is mixed tens of dB above that floor; only pauses and silence sit below it.
  */
 
-export const BLOCK_WINDOWS = 256;
+export const BLOCK_WINDOWS = 512;
 export const WARMUP_WINDOWS = 32;
 export const DEFAULT_LANES = 16;
 const FRAME = CONTEXT + WINDOW;
@@ -135,6 +135,11 @@ export class BatchedVad {
   private fillFrame(frames: Float32Array, lane: number, w: number): void {
     const offset = lane * FRAME;
     const from = w * WINDOW - CONTEXT;
+    if (from >= 0 && from + FRAME <= this.totalSamples) {
+      const at = from - this.audioStart;
+      frames.set(this.audio.data.subarray(at, at + FRAME), offset);
+      return;
+    }
     for (let i = 0; i < FRAME; i++) {
       const absolute = from + i;
       frames[offset + i] =
