@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
@@ -56,13 +57,28 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   );
 
   if (fs.existsSync(webDist)) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false });
-    // client-side routes: any non-API GET that is not a file gets the app shell
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === "GET" && !req.url.startsWith("/api/")) return reply.sendFile("index.html");
-      reply
-        .status(404)
-        .send({ error: { code: "NOT_FOUND", message: `No route ${req.method} ${req.url.split("?")[0]}.` } });
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      // hashed bundle files never change; index.html must always be fresh
+      setHeaders: (reply, filePath) => {
+        reply.header(
+          "Cache-Control",
+          filePath.includes(`${path.sep}assets${path.sep}`)
+            ? "public, max-age=31536000, immutable"
+            : "no-cache",
+        );
+      },
+    });
+    // client-side routes: any other GET outside /api gets the app shell (the not-found handler
+    // stays the API's JSON 404, set by the error handler)
+    app.get("/*", { schema: { hide: true } }, (req, reply) => {
+      if (req.url.startsWith("/api/") || req.url === "/api") {
+        return reply.status(404).send({
+          error: { code: "NOT_FOUND", message: `No route ${req.method} ${req.url.split("?")[0]}.` },
+        });
+      }
+      return reply.sendFile("index.html");
     });
   }
   return app;

@@ -1,0 +1,55 @@
+import { Button, Stack, Text, TextInput } from "@mantine/core";
+import { type FormEvent, useState } from "react";
+import { post } from "../../api/client.ts";
+import { endpoints } from "../../api/endpoints.ts";
+import { CodeInput } from "../CodeInput.tsx";
+import { ErrorAlert } from "../ErrorAlert.tsx";
+import { type EnrolProps, recoveryCodesIn } from "./types.ts";
+
+/** A hardware OATH token the studio assigned to you: prove you hold it with one code. */
+export function HardwareTokenEnrol({ onEnrolled }: EnrolProps) {
+  const [serial, setSerial] = useState("");
+  const [code, setCode] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function claim(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await post(endpoints.oathClaim, { serial: serial.trim(), code });
+      onEnrolled({ recoveryCodes: recoveryCodesIn(res) });
+    } catch (err) {
+      setError(err);
+      setCode("");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={claim}>
+      <Stack gap="sm">
+        <Text size="sm">
+          Use this if the studio gave you a code-generating token. Press its button and type the code it
+          shows.
+        </Text>
+        <TextInput
+          label="Serial number"
+          description="Printed on the back of the token."
+          required
+          value={serial}
+          onChange={(e) => setSerial(e.currentTarget.value)}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <CodeInput value={code} onChange={setCode} label="Code shown on the token" />
+        <Button type="submit" loading={busy} disabled={!serial.trim() || code.length < 6} w="fit-content">
+          Confirm token
+        </Button>
+        <ErrorAlert error={error} title="The token was not confirmed" />
+      </Stack>
+    </form>
+  );
+}
