@@ -148,9 +148,11 @@ async function run(file: string, reader: AudioReader, rate: FrameRate, options: 
       // read the following chunk while this one is measured
       pending = chunks.next();
       pending.catch(() => {});
-      // the detector copies the chunk when it posts it; the analyzer may transfer it, so it goes last
-      const speechDone = detector?.push(chunk);
-      await Promise.race([Promise.all([speechDone, analyzer.push(chunk)]), aborted.promise]);
+      await Promise.race([Promise.all([detector?.push(chunk), analyzer.push(chunk)]), aborted.promise]);
+      // both have taken what they need once push() resolved (the engine copies into shared memory, the
+      // detector posts a copy), so the buffer can be refilled: memory stays flat instead of leaving
+      // dead 2 MB buffers to the garbage collector
+      reader.recycle(chunk);
       progress.bytes += chunk.length;
       progress.frames += chunk.length / bytesPerFrame;
       if (progress.totalFrames) progress.fraction = Math.min(1, progress.frames / progress.totalFrames);

@@ -8,8 +8,13 @@ export interface AudioReader {
   readonly bitDepth: number;
   /** things the user should know that do not stop the measurement (unknown layout, partial last frame) */
   readonly warnings: string[];
-  /** raw interleaved little-endian PCM, whole frames, about CHUNK_BYTES each; fresh buffers every time */
+  /**
+   * Raw interleaved little-endian PCM, whole frames, about CHUNK_BYTES each. A chunk stays valid until
+   * it is given to recycle(); chunks never recycled are never reused.
+   */
   chunks(): AsyncIterable<Uint8Array>;
+  /** Hands a chunk's buffer back to be refilled; call only when nothing will read the chunk again. */
+  recycle(chunk: Uint8Array): void;
   /** stops reading and releases the file, stream or decoder process; safe to call twice */
   close(): Promise<void>;
 }

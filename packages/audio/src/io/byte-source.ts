@@ -5,8 +5,11 @@
 import type { FileHandle } from "node:fs/promises";
 
 export interface ByteSource {
-  /** Reads n bytes; returns fewer only at end of input. The returned bytes are never reused. */
-  read(n: number): Promise<Uint8Array>;
+  /**
+   * Reads n bytes; returns fewer only at end of input. Into `target` when given (at least n bytes long),
+   * else into a new buffer.
+   */
+  read(n: number, target?: Uint8Array): Promise<Uint8Array>;
   /** Skips n bytes; returns how many were skipped (fewer only at end of input). */
   skip(n: number): Promise<number>;
   /** Bytes consumed so far. */
@@ -28,9 +31,9 @@ export class FileByteSource implements ByteSource {
     this.size = size;
   }
 
-  async read(n: number): Promise<Uint8Array> {
+  async read(n: number, target?: Uint8Array): Promise<Uint8Array> {
     const want = Math.max(0, Math.min(n, this.size - this.position));
-    const buffer = new Uint8Array(want);
+    const buffer = target && target.length >= want ? target.subarray(0, want) : new Uint8Array(want);
     let filled = 0;
     while (filled < want) {
       const { bytesRead } = await this.handle.read(buffer, filled, want - filled, this.position + filled);
@@ -85,10 +88,10 @@ export class StreamByteSource implements ByteSource {
     }
   }
 
-  async read(n: number): Promise<Uint8Array> {
+  async read(n: number, target?: Uint8Array): Promise<Uint8Array> {
     await this.fill(n);
     const want = Math.min(n, this.pendingBytes);
-    const out = new Uint8Array(want);
+    const out = target && target.length >= want ? target.subarray(0, want) : new Uint8Array(want);
     let filled = 0;
     while (filled < want) {
       const head = this.pending[0];
@@ -134,4 +137,26 @@ function toAsync<T>(iterator: Iterator<T>): AsyncIterator<T> {
     next: async () => iterator.next(),
     return: async () => iterator.return?.() ?? { done: true, value: undefined },
   };
+}
+
+/**
+ * A few chunk-sized buffers handed back by the consumer (AudioReader.recycle) and filled again, so a
+ * long file does not leave hundreds of MB of dead 2 MB buffers waiting for the garbage collector.
+ */
+export class BufferPool {
+  private readonly free: Uint8Array[] = [];
+  private readonly size: number;
+
+  constructor(size: number) {
+    this.size = size;
+  }
+
+  take(): Uint8Array {
+    return this.free.pop() ?? new Uint8Array(this.size);
+  }
+
+  give(chunk: Uint8Array): void {
+    if (chunk.buffer.byteLength !== this.size || chunk.buffer instanceof SharedArrayBuffer) return;
+    if (this.free.length < 4) this.free.push(new Uint8Array(chunk.buffer as ArrayBuffer));
+  }
 }

@@ -7,7 +7,7 @@ import { type ChildProcessByStdio, spawn } from "node:child_process";
 import type { Readable } from "node:stream";
 import type { ChannelLabel, PcmFormat } from "../types.ts";
 import { type AudioReader, framesPerChunk } from "./audio-reader.ts";
-import { StreamByteSource } from "./byte-source.ts";
+import { BufferPool, StreamByteSource } from "./byte-source.ts";
 import { labelsFromSpeakers } from "./channel-layout.ts";
 import { AudioReadError } from "./errors.ts";
 import { decideLayout } from "./wav-reader.ts";
@@ -194,6 +194,7 @@ export async function openWithFfmpeg(
   const source = new StreamByteSource(child.stdout);
   const bytesPerFrame = (encoding.bits / 8) * channels;
   const chunkBytes = framesPerChunk(bytesPerFrame) * bytesPerFrame;
+  const pool = new BufferPool(chunkBytes);
   let closed = false;
 
   const close = async () => {
@@ -208,7 +209,7 @@ export async function openWithFfmpeg(
     let finished = false;
     try {
       for (;;) {
-        const bytes = await source.read(chunkBytes);
+        const bytes = await source.read(chunkBytes, pool.take());
         const whole = bytes.length - (bytes.length % bytesPerFrame);
         if (whole > 0) yield whole === bytes.length ? bytes : bytes.subarray(0, whole);
         if (bytes.length < chunkBytes) break;
@@ -229,5 +230,12 @@ export async function openWithFfmpeg(
     }
   }
 
-  return { format, bitDepth: sourceBitDepth(stream), warnings, chunks, close };
+  return {
+    format,
+    bitDepth: sourceBitDepth(stream),
+    warnings,
+    chunks,
+    close,
+    recycle: (chunk) => pool.give(chunk),
+  };
 }

@@ -6,7 +6,7 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import type { ChannelLabel, PcmFormat } from "../types.ts";
 import { type AudioReader, framesPerChunk } from "./audio-reader.ts";
-import { FileByteSource, StreamByteSource } from "./byte-source.ts";
+import { BufferPool, FileByteSource, StreamByteSource } from "./byte-source.ts";
 import { AudioReadError } from "./errors.ts";
 import { ffmpegMissingError, hasFfmpeg, openWithFfmpeg } from "./ffmpeg-reader.ts";
 import { isWavMagic } from "./wav-header.ts";
@@ -137,6 +137,7 @@ export async function openAudioStream(
 function openRawPcm(source: StreamByteSource, format: PcmFormat): AudioReader {
   const bytesPerFrame = (format.bitsPerSample / 8) * format.channels;
   const chunkBytes = framesPerChunk(bytesPerFrame) * bytesPerFrame;
+  const pool = new BufferPool(chunkBytes);
   const warnings: string[] = [];
   async function* chunks(): AsyncGenerator<Uint8Array> {
     try {
@@ -152,5 +153,12 @@ function openRawPcm(source: StreamByteSource, format: PcmFormat): AudioReader {
       await source.close();
     }
   }
-  return { format, bitDepth: format.bitsPerSample, warnings, chunks, close: () => source.close() };
+  return {
+    format,
+    bitDepth: format.bitsPerSample,
+    warnings,
+    chunks,
+    close: () => source.close(),
+    recycle: (chunk) => pool.give(chunk),
+  };
 }

@@ -4,7 +4,7 @@
  */
 import type { ChannelLabel, PcmFormat } from "../types.ts";
 import { type AudioReader, framesPerChunk } from "./audio-reader.ts";
-import type { ByteSource } from "./byte-source.ts";
+import { BufferPool, type ByteSource } from "./byte-source.ts";
 import { type LayoutDecision, layoutForCount, layoutFromMask } from "./channel-layout.ts";
 import { AudioReadError } from "./errors.ts";
 import { parseWavHeader, type WavHeader } from "./wav-header.ts";
@@ -84,6 +84,7 @@ export async function openWav(
   const bytesPerFrame = header.fmt.blockAlign;
   const unsigned8 = bytesPerFrame / header.fmt.channels === 1;
   const chunkBytes = framesPerChunk(bytesPerFrame) * bytesPerFrame;
+  const pool = new BufferPool(chunkBytes);
   let closed = false;
 
   const close = async () => {
@@ -97,7 +98,7 @@ export async function openWav(
       let remaining = header.dataSize ?? Number.POSITIVE_INFINITY;
       while (remaining > 0) {
         const want = Math.min(chunkBytes, remaining);
-        const bytes = await source.read(want);
+        const bytes = await source.read(want, pool.take());
         const atEnd = bytes.length < want;
         if (atEnd && header.dataSize !== undefined) {
           const got = header.dataSize - remaining + bytes.length;
@@ -122,5 +123,5 @@ export async function openWav(
     }
   }
 
-  return { format, bitDepth, warnings, chunks, close };
+  return { format, bitDepth, warnings, chunks, close, recycle: (chunk) => pool.give(chunk) };
 }
