@@ -25,6 +25,8 @@ import { StepGrid } from "./step-grid.ts";
 export const OVER_MERGE_SECONDS = 0.01;
 /** Chunks posted to workers but not yet measured before push() waits (bounds memory). */
 const MAX_IN_FLIGHT = 3;
+/** Shared chunk buffers up to this size are reused. */
+const POOLED_BUFFER_MAX = 64 * 1024 * 1024;
 
 /** Internal knobs for tests (not part of the public options). */
 export interface EngineTuning {
@@ -120,6 +122,7 @@ type WorkerReply =
 class WorkerBackend implements Backend {
   private readonly workers: Worker[];
   private readonly pending = new Map<number, Pending>();
+  private readonly pool: SharedArrayBuffer[] = [];
   private seq = 0;
   private failure: unknown = null;
   private finishing: { results: ChannelPeakResult[][]; remaining: number; resolve: () => void } | null = null;
@@ -142,15 +145,27 @@ class WorkerBackend implements Backend {
 
   process(chunk: Uint8Array): Promise<ChunkEnergies[]> {
     if (this.failure !== null) return Promise.reject(this.failure);
-    // one copy into shared memory; every worker reads its own channels from it
-    const shared = new SharedArrayBuffer(chunk.byteLength);
-    new Uint8Array(shared).set(chunk);
+    // One copy into shared memory; every worker reads its own channels from it. The shared buffers
+    // are pooled: a fresh SharedArrayBuffer per chunk (allocation + page faults) cost the main
+    // thread more than a worker's whole share of the measurement.
+    const shared = this.takeBuffer(chunk.byteLength);
+    new Uint8Array(shared, 0, chunk.byteLength).set(chunk);
     const seq = this.seq++;
     return new Promise<ChunkEnergies[]>((resolve, reject) => {
-      this.pending.set(seq, { parts: [], remaining: this.workers.length, resolve, reject });
+      const done = (parts: ChunkEnergies[]) => {
+        if (shared.byteLength <= POOLED_BUFFER_MAX) this.pool.push(shared);
+        resolve(parts);
+      };
+      this.pending.set(seq, { parts: [], remaining: this.workers.length, resolve: done, reject });
       for (const w of this.workers)
         w.postMessage({ type: "chunk", seq, buffer: shared, length: chunk.byteLength });
     });
+  }
+
+  private takeBuffer(bytes: number): SharedArrayBuffer {
+    const i = this.pool.findIndex((b) => b.byteLength >= bytes);
+    if (i >= 0) return this.pool.splice(i, 1)[0];
+    return new SharedArrayBuffer(bytes);
   }
 
   async finish(): Promise<ChannelPeakResult[][]> {

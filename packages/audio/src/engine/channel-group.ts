@@ -1,6 +1,6 @@
 import type { PcmEncoding } from "../types.ts";
 import { decodeInterleaved } from "./decode.ts";
-import { KWeightingFilter } from "./k-weighting.ts";
+import { KWeightingFilter, sumSquaresPair } from "./k-weighting.ts";
 import { StepGrid } from "./step-grid.ts";
 import { type OverRun, type TruePeakFilterKind, TruePeakMeter } from "./true-peak.ts";
 
@@ -21,6 +21,8 @@ export interface ChannelGroupConfig {
   overMergeGap: number;
   /** false disables the exact true-peak pruning (differential tests) */
   prune?: boolean;
+  /** false runs the K-weighting one channel at a time (differential tests) */
+  pairKWeighting?: boolean;
 }
 
 export interface ChunkEnergies {
@@ -46,18 +48,21 @@ export interface ChannelPeakResult {
 export class ChannelGroup {
   private readonly cfg: ChannelGroupConfig;
   private readonly grid: StepGrid;
-  private readonly filters: (KWeightingFilter | null)[];
+  /** indices (into subset) of the channels that count for loudness, processed in pairs */
+  private readonly weighted: number[];
+  private readonly filters: KWeightingFilter[];
   private readonly peaks: TruePeakMeter[];
-  private decoded: Float64Array[];
-  /** running sum of the open sub-step, per channel */
+  /** running sum of the open sub-step, per subset channel */
   private readonly open: Float64Array;
+  private readonly pair = new Float64Array(2);
   private frames = 0;
   private subsDone = 0;
 
   constructor(cfg: ChannelGroupConfig) {
     this.cfg = cfg;
     this.grid = new StepGrid(cfg.sampleRate);
-    this.filters = cfg.weights.map((w) => (w > 0 ? new KWeightingFilter(cfg.sampleRate) : null));
+    this.weighted = cfg.subset.map((_, i) => i).filter((i) => cfg.weights[i] > 0);
+    this.filters = cfg.subset.map(() => new KWeightingFilter(cfg.sampleRate));
     this.peaks = cfg.subset.map(
       () =>
         new TruePeakMeter(
@@ -68,7 +73,6 @@ export class ChannelGroup {
           cfg.prune ?? true,
         ),
     );
-    this.decoded = cfg.subset.map(() => new Float64Array(0));
     this.open = new Float64Array(cfg.subset.length);
   }
 
@@ -77,34 +81,27 @@ export class ChannelGroup {
     const bytesPerFrame = (cfg.encoding.bitsPerSample / 8) * cfg.channels;
     if (chunk.byteLength % bytesPerFrame !== 0) throw new RangeError("chunk is not a whole number of frames");
     const frameCount = chunk.byteLength / bytesPerFrame;
-    if (this.decoded[0].length < frameCount)
-      this.decoded = cfg.subset.map(() => new Float64Array(frameCount));
-    decodeInterleaved(chunk, cfg.encoding, cfg.channels, this.decoded, cfg.subset);
+    // decode straight into each true-peak meter's buffer (behind its filter history)
+    const x = this.peaks.map((p) => p.input(frameCount));
+    decodeInterleaved(chunk, cfg.encoding, cfg.channels, x, cfg.subset);
     const start = this.frames;
-    const end = start + frameCount;
     const firstSub = this.subsDone;
-    const lastSub = grid.completeSubs(end);
+    const lastSub = grid.completeSubs(start + frameCount);
     const count = lastSub - firstSub;
     const energies = new Float64Array(count * cfg.subset.length);
-    for (let c = 0; c < cfg.subset.length; c++) {
-      const x = this.decoded[c];
-      const filter = this.filters[c];
-      if (filter) {
-        let acc = this.open[c];
-        let pos = 0;
-        for (let q = firstSub; q < lastSub; q++) {
-          const subEnd = grid.subStart(q + 1) - start;
-          acc = filter.sumSquares(x, pos, subEnd, acc);
-          energies[c * count + (q - firstSub)] = acc;
-          acc = 0;
-          pos = subEnd;
-          filter.flushDenormals();
-        }
-        this.open[c] = filter.sumSquares(x, pos, frameCount, acc);
+    const w = this.weighted;
+    const paired = cfg.pairKWeighting ?? true;
+    for (let k = 0; k < w.length; ) {
+      if (paired && k + 1 < w.length) {
+        this.weighPair(w[k], w[k + 1], x, start, frameCount, firstSub, lastSub, energies);
+        k += 2;
+      } else {
+        this.weighOne(w[k], x, start, frameCount, firstSub, lastSub, energies);
+        k += 1;
       }
-      this.peaks[c].push(x, frameCount);
     }
-    this.frames = end;
+    for (const p of this.peaks) p.commit(frameCount);
+    this.frames = start + frameCount;
     this.subsDone = lastSub;
     return { frames: frameCount, firstSub, energies, count };
   }
@@ -114,5 +111,61 @@ export class ChannelGroup {
       p.finish();
       return { samplePeak: p.samplePeak, truePeak: p.truePeak, overs: p.overs };
     });
+  }
+
+  private weighOne(
+    c: number,
+    x: Float64Array[],
+    start: number,
+    frameCount: number,
+    firstSub: number,
+    lastSub: number,
+    energies: Float64Array,
+  ): void {
+    const filter = this.filters[c];
+    const count = lastSub - firstSub;
+    let acc = this.open[c];
+    let pos = 0;
+    for (let q = firstSub; q < lastSub; q++) {
+      const subEnd = this.grid.subStart(q + 1) - start;
+      energies[c * count + (q - firstSub)] = filter.sumSquares(x[c], pos, subEnd, acc);
+      acc = 0;
+      pos = subEnd;
+      filter.flushDenormals();
+    }
+    this.open[c] = filter.sumSquares(x[c], pos, frameCount, acc);
+  }
+
+  private weighPair(
+    a: number,
+    b: number,
+    x: Float64Array[],
+    start: number,
+    frameCount: number,
+    firstSub: number,
+    lastSub: number,
+    energies: Float64Array,
+  ): void {
+    const fa = this.filters[a];
+    const fb = this.filters[b];
+    const count = lastSub - firstSub;
+    const sums = this.pair;
+    sums[0] = this.open[a];
+    sums[1] = this.open[b];
+    let pos = 0;
+    for (let q = firstSub; q < lastSub; q++) {
+      const subEnd = this.grid.subStart(q + 1) - start;
+      sumSquaresPair(fa, fb, x[a], x[b], pos, subEnd, sums);
+      energies[a * count + (q - firstSub)] = sums[0];
+      energies[b * count + (q - firstSub)] = sums[1];
+      sums[0] = 0;
+      sums[1] = 0;
+      pos = subEnd;
+      fa.flushDenormals();
+      fb.flushDenormals();
+    }
+    sumSquaresPair(fa, fb, x[a], x[b], pos, frameCount, sums);
+    this.open[a] = sums[0];
+    this.open[b] = sums[1];
   }
 }

