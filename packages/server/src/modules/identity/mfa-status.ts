@@ -1,0 +1,50 @@
+import { eq } from "drizzle-orm";
+import type { AppContext } from "../../platform/context.ts";
+import type { Queryable } from "../../platform/db/client.ts";
+import { partners, type Role } from "../directory/schema.ts";
+import { type MfaEnrolmentDecision, mfaEnrolmentDecision } from "./enrolment-policy.ts";
+import { countFactors } from "./factors/index.ts";
+import { mfaGraceAccounts } from "./schema.ts";
+
+export type FactorKind = "totp" | "oath" | "webauthn" | "recovery";
+
+export interface MfaStatus {
+  decision: MfaEnrolmentDecision;
+  factorCount: number;
+  /** the kinds of factor the user can use for the second step (recovery when codes remain) */
+  factorTypes: FactorKind[];
+}
+
+/** A user's factors and the enrolment policy's verdict on them, read in one place. */
+export async function mfaStatusOf(
+  q: Queryable,
+  ctx: Pick<AppContext, "clock" | "config">,
+  user: { id: string; partnerId: string | null; roles: readonly Role[] },
+): Promise<MfaStatus> {
+  const [counts, partnerRows, grace] = await Promise.all([
+    countFactors(q, user.id),
+    user.partnerId
+      ? q
+          .select({ mfaEnforcementDate: partners.mfaEnforcementDate })
+          .from(partners)
+          .where(eq(partners.id, user.partnerId))
+      : Promise.resolve([]),
+    q
+      .select({ userId: mfaGraceAccounts.userId })
+      .from(mfaGraceAccounts)
+      .where(eq(mfaGraceAccounts.userId, user.id)),
+  ]);
+  const decision = mfaEnrolmentDecision({
+    user: { partnerId: user.partnerId, roles: user.roles, preExisting: grace.length > 0 },
+    partner: partnerRows[0] ?? null,
+    factorCount: counts.total,
+    now: ctx.clock.now(),
+    timeZone: ctx.config.studioTimeZone,
+  });
+  const factorTypes: FactorKind[] = [];
+  if (counts.byType.totp > 0) factorTypes.push("totp");
+  if (counts.byType.oath > 0) factorTypes.push("oath");
+  if (counts.byType.webauthn > 0) factorTypes.push("webauthn");
+  if (counts.byType.recovery > 0 && counts.total > 0) factorTypes.push("recovery");
+  return { decision, factorCount: counts.total, factorTypes };
+}
