@@ -246,6 +246,20 @@ describe("measureStream", () => {
   });
 });
 
+describe("measureStream abort", () => {
+  test("a stream that stalls is abandoned when the signal aborts", async () => {
+    const o: WavWriteOptions = { sampleRate: 48000, channels: 2, bitsPerSample: 16, declaredDataSize: 0 };
+    const controller = new AbortController();
+    async function* stalls() {
+      yield wavHeader(o, 0);
+      yield encodePcm(new Float64Array(48000 * 2), o);
+      setTimeout(() => controller.abort(new Error("gave up")), 50);
+      await new Promise(() => {}); // never sends more, never ends
+    }
+    await assert.rejects(measureStream(stalls(), { signal: controller.signal, threads: 0 }), /gave up/);
+  });
+});
+
 describe("dialogue option", () => {
   test("runs the speech detector in the same pass and fills the dialogue fields", async () => {
     const file = path.join(dir, "dialogue.wav");

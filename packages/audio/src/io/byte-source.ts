@@ -127,7 +127,8 @@ export class StreamByteSource implements ByteSource {
     this.pendingBytes = 0;
     if (!this.ended) {
       this.ended = true;
-      await this.iterator.return?.();
+      // not awaited: a generator stuck in an await would hold up an abort forever
+      Promise.resolve(this.iterator.return?.()).catch(() => {});
     }
   }
 }
