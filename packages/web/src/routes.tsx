@@ -21,7 +21,7 @@ export interface AppRoute {
 
 export const appRoutes: AppRoute[] = [
   { path: "/", element: () => <HomePage />, navLabel: "Home", navGroup: "Work" },
-  { path: "/settings/security", element: () => <SecuritySettingsPage /> },
+  { path: "/account/security", element: () => <SecuritySettingsPage /> },
   {
     path: "/admin/users",
     element: () => <UsersPage />,

@@ -62,6 +62,11 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
       retry,
     );
   }
+  // a step that rotates the session (sign-in, second factor, first enrolment) answers the new
+  // session's anti-CSRF token: every later request must carry it
+  const answer = data as { csrfToken?: unknown; session?: { csrfToken?: unknown } | null } | undefined;
+  const rotated = answer?.csrfToken ?? answer?.session?.csrfToken;
+  if (typeof rotated === "string" && rotated) csrfToken = rotated;
   return data as T;
 }
 

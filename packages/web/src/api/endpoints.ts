@@ -7,14 +7,16 @@ export const endpoints = {
   signIn: "/api/auth/sign-in",
   signOut: "/api/auth/sign-out",
   bootstrap: "/api/auth/bootstrap",
-  acceptInvitation: "/api/auth/invitations/accept",
-  invitation: (token: string) => `/api/auth/invitations/${encodeURIComponent(token)}`,
+  postponeEnrolment: "/api/auth/enrolment/postpone",
+  acceptInvitation: "/api/auth/invitation/accept",
+  inspectInvitation: "/api/auth/invitation/inspect",
+  verifyEmail: "/api/auth/verify-email",
   passwordResetRequest: "/api/auth/password-reset/request",
   passwordResetComplete: "/api/auth/password-reset/complete",
-  passwordChange: "/api/auth/password",
+  passwordChange: "/api/auth/password/change",
   sessions: "/api/auth/sessions",
   session1: (id: string) => `/api/auth/sessions/${encodeURIComponent(id)}`,
-  sessionsRevokeOthers: "/api/auth/sessions/revoke-others",
+  signOutEverywhere: "/api/auth/sessions/sign-out-everywhere",
 
   // second factor at sign-in, and step-up
   verifyOtp: "/api/auth/mfa/otp",
@@ -37,11 +39,11 @@ export const endpoints = {
   recoveryCodes: "/api/factors/recovery-codes",
 
   // administration
-  users: "/api/users",
-  user: (id: string) => `/api/users/${encodeURIComponent(id)}`,
-  userStatus: (id: string) => `/api/users/${encodeURIComponent(id)}/status`,
-  userResetFactors: (id: string) => `/api/users/${encodeURIComponent(id)}/reset-factors`,
+  users: "/api/admin/users",
+  userAction: (id: string, verb: "suspend" | "reactivate" | "deactivate" | "resend-invitation") =>
+    `/api/admin/users/${encodeURIComponent(id)}/${verb}`,
+  userResetFactors: (id: string) => `/api/admin/users/${encodeURIComponent(id)}/reset-factors`,
   partners: "/api/partners",
   audit: "/api/audit-log",
-  auditCsv: "/api/audit-log.csv",
+  auditCsv: "/api/audit-log/export.csv",
 } as const;

@@ -22,15 +22,11 @@ export interface SessionUser {
   roles: Role[];
 }
 
-/** What the MFA policy says about this user (the "must enrol now / urged to enrol" decision). */
+/** What the MFA policy says about this user while the session is not complete yet. */
 export interface MfaPolicyView {
-  /** the user may not go on until a factor is enrolled */
-  mustEnrol: boolean;
-  /** before the partner's enforcement date: shown as a banner, not a wall */
-  urged: boolean;
-  /** the partner's enforcement date (studio time zone), if any */
-  enforcementDate: string | null;
-  /** how many second factors the user holds (recovery codes not counted) */
+  /** "must-enrol": nothing until a factor is set up; "urged": set one up now or postpone */
+  decision: "must-enrol" | "urged" | "enrolled-one-factor-urge-second" | "ok";
+  /** second factors held (recovery codes not counted) */
   factorCount: number;
   /** which kinds the user can answer a second-factor challenge with */
   methods: ("otp" | "webauthn" | "recovery")[];
@@ -43,40 +39,55 @@ export interface SessionView {
   amr: string[];
   stepUpAt: string | null;
   mfa: MfaPolicyView | null;
+  /** why a session the browser presented is gone ("expired", "account_inactive", "ended") */
+  ended: string | null;
 }
 
 interface RawSession {
-  user?: SessionUser | null;
-  session?: { stage?: Stage; csrfToken?: string; amr?: string[]; stepUpAt?: string | null } | null;
-  stage?: Stage;
+  authenticated?: boolean;
+  ended?: string | null;
   csrfToken?: string;
-  amr?: string[];
-  mfa?: Partial<MfaPolicyView> | null;
+  user?: SessionUser | null;
+  session?: { stage?: Stage; amr?: string[]; stepUpAt?: string | null } | null;
+  mfa?: { decision?: MfaPolicyView["decision"]; factorCount?: number; factorTypes?: string[] } | null;
+}
+
+/** the factor kinds the server lists, as the ways the sign-in screen offers */
+export function methodsOf(factorTypes: string[] | undefined): MfaPolicyView["methods"] {
+  const types = factorTypes ?? [];
+  const methods: MfaPolicyView["methods"] = [];
+  if (types.includes("totp") || types.includes("oath")) methods.push("otp");
+  if (types.includes("webauthn")) methods.push("webauthn");
+  if (types.includes("recovery")) methods.push("recovery");
+  return methods;
 }
 
 /** GET /api/auth/session, normalised; no session is not an error, it is { user: null }. */
 export async function fetchSession(): Promise<SessionView> {
   const raw = await get<RawSession>(endpoints.session);
-  const s = raw.session ?? null;
-  const csrfToken = s?.csrfToken ?? raw.csrfToken ?? null;
+  const s = raw.authenticated === false ? null : (raw.session ?? null);
+  const csrfToken = raw.csrfToken ?? null;
   setCsrfToken(csrfToken);
-  const mfa = raw.mfa
-    ? {
-        mustEnrol: Boolean(raw.mfa.mustEnrol),
-        urged: Boolean(raw.mfa.urged),
-        enforcementDate: raw.mfa.enforcementDate ?? null,
-        factorCount: raw.mfa.factorCount ?? 0,
-        methods: raw.mfa.methods ?? ["otp", "webauthn", "recovery"],
-      }
-    : null;
   return {
-    user: raw.user ?? null,
-    stage: s?.stage ?? raw.stage ?? null,
+    user: s ? (raw.user ?? null) : null,
+    stage: s?.stage ?? null,
     csrfToken,
-    amr: s?.amr ?? raw.amr ?? [],
+    amr: s?.amr ?? [],
     stepUpAt: s?.stepUpAt ?? null,
-    mfa,
+    mfa: raw.mfa
+      ? {
+          decision: raw.mfa.decision ?? "must-enrol",
+          factorCount: raw.mfa.factorCount ?? 0,
+          methods: methodsOf(raw.mfa.factorTypes),
+        }
+      : null,
+    ended: raw.ended ?? null,
   };
+}
+
+/** a complete session proven by the password alone: the user postponed enrolment while urged */
+export function signedInWithoutSecondFactor(session: SessionView): boolean {
+  return session.stage === "complete" && session.amr.length > 0 && session.amr.every((m) => m === "pwd");
 }
 
 export const sessionKey = ["session"] as const;

@@ -11,6 +11,7 @@ import { NotFoundPage } from "../pages/NotFoundPage.tsx";
 import { ResetPasswordPage } from "../pages/ResetPasswordPage.tsx";
 import { SecondFactorPage } from "../pages/SecondFactorPage.tsx";
 import { SignInPage } from "../pages/SignInPage.tsx";
+import { VerifyEmailPage } from "../pages/VerifyEmailPage.tsx";
 import { appRoutes } from "../routes.tsx";
 import { navigate, useLocation } from "./router.tsx";
 import { Shell } from "./Shell.tsx";
@@ -19,8 +20,7 @@ import { Shell } from "./Shell.tsx";
 const linkPages: Record<string, () => React.ReactNode> = {
   "/bootstrap": () => <BootstrapPage />,
   "/invitation": () => <AcceptInvitationPage />,
-  "/accept-invitation": () => <AcceptInvitationPage />,
-  "/verify-email": () => <AcceptInvitationPage />,
+  "/verify-email": () => <VerifyEmailPage />,
   "/forgot-password": () => <ForgotPasswordPage />,
   "/reset-password": () => <ResetPasswordPage />,
 };
@@ -53,7 +53,7 @@ export function App() {
         <ErrorAlert error={error} title="Loupe is not answering" />
       </Center>
     );
-  if (!session.user || !session.stage) return <SignInPage />;
+  if (!session.user || !session.stage) return <SignInPage ended={session.ended} />;
   if (session.stage === "password") return <SecondFactorPage session={session} />;
   if (session.stage === "enrol") return <EnrolPage session={session} />;
 

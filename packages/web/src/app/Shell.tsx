@@ -15,7 +15,13 @@ import { useDisclosure } from "@mantine/hooks";
 import type { ReactNode } from "react";
 import { post } from "../api/client.ts";
 import { endpoints } from "../api/endpoints.ts";
-import { hasRole, ROLE_LABELS, type SessionView, useRefreshSession } from "../api/session.ts";
+import {
+  hasRole,
+  ROLE_LABELS,
+  type SessionView,
+  signedInWithoutSecondFactor,
+  useRefreshSession,
+} from "../api/session.ts";
 import { Logo } from "../components/Logo.tsx";
 import { appRoutes } from "../routes.tsx";
 import { Link, navigate, useLocation } from "./router.tsx";
@@ -82,7 +88,7 @@ export function Shell({ session, children }: { session: SessionView; children: R
                 <br />
                 {user.roles.map((r) => ROLE_LABELS[r]).join(", ") || "No roles"}
               </Menu.Label>
-              <Menu.Item onClick={() => navigate("/settings/security")}>Security settings</Menu.Item>
+              <Menu.Item onClick={() => navigate("/account/security")}>Security settings</Menu.Item>
               <Menu.Divider />
               <Menu.Item onClick={signOut}>Sign out</Menu.Item>
             </Menu.Dropdown>
@@ -117,13 +123,12 @@ export function Shell({ session, children }: { session: SessionView; children: R
 
       <AppShell.Main bg="gray.0">
         <Stack gap="lg" maw={1200}>
-          {session.mfa?.urged && session.mfa.factorCount === 0 && (
+          {signedInWithoutSecondFactor(session) && (
             <Alert color="blue" variant="light" title="Set up two-step sign-in">
               <Text size="sm">
-                Your facility's accounts need a second factor
-                {session.mfa.enforcementDate ? ` from ${session.mfa.enforcementDate}` : " soon"}. Set one up
-                now in{" "}
-                <Anchor component={Link} href="/settings/security" size="sm">
+                Your facility's accounts will soon need a second factor, and from its enforcement date you
+                cannot go on without one. Set one up now in{" "}
+                <Anchor component={Link} href="/account/security" size="sm">
                   Security settings
                 </Anchor>
                 : it takes a minute and needs no phone.

@@ -1,9 +1,10 @@
 import { Button, Stack, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { ApiError, get, post } from "../api/client.ts";
+import { ApiError, post } from "../api/client.ts";
 import { endpoints } from "../api/endpoints.ts";
-import { navigate, useLocation } from "../app/router.tsx";
+import { useLinkToken } from "../app/link-token.ts";
+import { navigate } from "../app/router.tsx";
 import { AuthLayout } from "../components/AuthLayout.tsx";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
 import { NewPasswordField, passwordProblem } from "../components/PasswordField.tsx";
@@ -19,10 +20,10 @@ interface InvitationView {
  * choose a password. Two-step sign-in is set up at the first sign-in that follows.
  */
 export function AcceptInvitationPage() {
-  const token = useLocation().search.get("token") ?? "";
+  const token = useLinkToken();
   const invitation = useQuery({
     queryKey: ["invitation", token],
-    queryFn: () => get<InvitationView>(endpoints.invitation(token)),
+    queryFn: () => post<InvitationView>(endpoints.inspectInvitation, { token }),
     enabled: Boolean(token),
     retry: false,
   });
@@ -47,9 +48,7 @@ export function AcceptInvitationPage() {
   }
 
   const who = invitation.data;
-  // an unknown or expired link is reported by the submit too; the preview is a courtesy
-  const linkProblem =
-    invitation.error instanceof ApiError && invitation.error.status !== 404 ? invitation.error : null;
+  const linkProblem = invitation.error;
   return (
     <AuthLayout
       title="Set up your Loupe account"

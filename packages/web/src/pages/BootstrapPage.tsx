@@ -3,14 +3,15 @@ import { type FormEvent, useState } from "react";
 import { ApiError, post } from "../api/client.ts";
 import { endpoints } from "../api/endpoints.ts";
 import { useRefreshSession } from "../api/session.ts";
-import { navigate, useLocation } from "../app/router.tsx";
+import { useLinkToken } from "../app/link-token.ts";
+import { navigate } from "../app/router.tsx";
 import { AuthLayout } from "../components/AuthLayout.tsx";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
 import { NewPasswordField, passwordProblem } from "../components/PasswordField.tsx";
 
 /** First start: the single-use link printed by the server creates the first Studio Admin. */
 export function BootstrapPage() {
-  const token = useLocation().search.get("token") ?? "";
+  const token = useLinkToken();
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");

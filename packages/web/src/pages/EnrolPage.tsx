@@ -1,4 +1,4 @@
-import { Alert, Anchor, Stack, Stepper, Text } from "@mantine/core";
+import { Anchor, Button, Group, Stack, Stepper, Text } from "@mantine/core";
 import { useState } from "react";
 import { post } from "../api/client.ts";
 import { endpoints } from "../api/endpoints.ts";
@@ -34,6 +34,16 @@ export function EnrolPage({ session }: { session: SessionView }) {
     }
   }
 
+  const urged = session.mfa?.decision === "urged";
+  async function postpone() {
+    try {
+      await post(endpoints.postponeEnrolment);
+      await refresh();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
   const signOut = async () => {
     await post(endpoints.signOut).catch(() => {});
     await refresh();
@@ -55,23 +65,33 @@ export function EnrolPage({ session }: { session: SessionView }) {
       ) : (
         <Stack gap="md">
           <Text size="sm">
-            Choose how you will confirm it is you each time you sign in. You can add more later in Security
-            settings; having two is wise.
+            {urged
+              ? "Your facility is moving to two-step sign-in. Choose how you will confirm it is you each time you sign in."
+              : "Choose how you will confirm it is you each time you sign in."}{" "}
+            You can add more later in Security settings; having two is wise.
           </Text>
           <EnrolChooser onEnrolled={enrolled} />
           <ErrorAlert error={error} />
         </Stack>
       )}
-      {!codes && (
-        <Alert variant="transparent" p={0}>
+      {!codes && urged && (
+        <Group justify="space-between" wrap="wrap" gap="xs">
           <Text size="sm" c="dimmed">
-            Need to stop here?{" "}
-            <Anchor component="button" type="button" onClick={signOut} size="sm">
-              Sign out
-            </Anchor>{" "}
-            and continue later.
+            Your facility's deadline for this has not come yet. After it, you cannot sign in without it.
           </Text>
-        </Alert>
+          <Button variant="subtle" onClick={postpone}>
+            Remind me next time
+          </Button>
+        </Group>
+      )}
+      {!codes && (
+        <Text size="sm" c="dimmed">
+          Need to stop here?{" "}
+          <Anchor component="button" type="button" onClick={signOut} size="sm">
+            Sign out
+          </Anchor>{" "}
+          and continue later.
+        </Text>
       )}
     </AuthLayout>
   );

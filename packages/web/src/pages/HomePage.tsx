@@ -38,7 +38,7 @@ export function HomePage() {
           </Card>
         ))}
         <Card withBorder padding="lg">
-          <Anchor component={Link} href="/settings/security" fw={600}>
+          <Anchor component={Link} href="/account/security" fw={600}>
             Security settings
           </Anchor>
           <Text size="sm" c="dimmed" mt={4}>

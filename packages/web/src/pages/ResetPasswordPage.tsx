@@ -2,14 +2,15 @@ import { Anchor, Button, Stack } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { ApiError, post } from "../api/client.ts";
 import { endpoints } from "../api/endpoints.ts";
-import { Link, navigate, useLocation } from "../app/router.tsx";
+import { useLinkToken } from "../app/link-token.ts";
+import { Link, navigate } from "../app/router.tsx";
 import { AuthLayout } from "../components/AuthLayout.tsx";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
 import { NewPasswordField, passwordProblem } from "../components/PasswordField.tsx";
 
 /** The link from the reset mail: choose a new password. Second factors stay as they are. */
 export function ResetPasswordPage() {
-  const token = useLocation().search.get("token") ?? "";
+  const token = useLinkToken();
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);

@@ -9,7 +9,7 @@ import { ErrorAlert } from "../components/ErrorAlert.tsx";
 import { Notice } from "../components/Notice.tsx";
 
 /** Step one of signing in: email and password. The second factor follows on its own screen. */
-export function SignInPage() {
+export function SignInPage({ ended }: { ended?: string | null }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
@@ -43,6 +43,10 @@ export function SignInPage() {
         <Notice title="Password changed">Sign in with your new password and your usual second factor.</Notice>
       )}
       {search.has("signed-out") && <Notice>You are signed out.</Notice>}
+      {ended === "expired" && <Notice color="blue">Your session expired. Please sign in again.</Notice>}
+      {ended === "account_inactive" && (
+        <Notice color="orange">This account is not active. Contact the studio if you need access.</Notice>
+      )}
       <form onSubmit={submit}>
         <Stack gap="md">
           <TextInput

@@ -11,11 +11,10 @@ import {
   Text,
   TextInput,
 } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { get } from "../../api/client.ts";
 import { endpoints } from "../../api/endpoints.ts";
-import { listOf } from "../../api/lists.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
 import { describeUserAgent, formatDateTime } from "../../format.ts";
@@ -63,9 +62,15 @@ export function AuditLogPage() {
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
   const params = toParams(applied);
-  const events = useQuery({
+  const events = useInfiniteQuery({
     queryKey: ["audit", params.toString()],
-    queryFn: async () => listOf<AuditEvent>(await get(`${endpoints.audit}?${params}`), "events"),
+    initialPageParam: null as number | null,
+    queryFn: async ({ pageParam }) => {
+      const page = new URLSearchParams(params);
+      if (pageParam) page.set("before", String(pageParam));
+      return get<{ events: AuditEvent[]; nextBefore: number | null }>(`${endpoints.audit}?${page}`);
+    },
+    getNextPageParam: (last) => last.nextBefore,
   });
   const set = (k: keyof Filters) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
 
@@ -74,7 +79,7 @@ export function AuditLogPage() {
     setApplied(draft);
   }
 
-  const rows = events.data ?? [];
+  const rows = events.data?.pages.flatMap((p) => p.events) ?? [];
   return (
     <>
       <PageHeader
@@ -149,7 +154,7 @@ export function AuditLogPage() {
         <ErrorAlert error={events.error} />
         <Text size="sm" c="dimmed" mb="xs" aria-live="polite">
           {events.isSuccess
-            ? `${rows.length} ${rows.length === 1 ? "entry" : "entries"}, newest first`
+            ? `${rows.length}${events.hasNextPage ? "+" : ""} ${rows.length === 1 ? "entry" : "entries"}, newest first`
             : "Loading…"}
         </Text>
         <Table.ScrollContainer minWidth={900}>
@@ -196,6 +201,16 @@ export function AuditLogPage() {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
+        {events.hasNextPage && (
+          <Button
+            variant="default"
+            mt="sm"
+            onClick={() => events.fetchNextPage()}
+            loading={events.isFetchingNextPage}
+          >
+            Load older entries
+          </Button>
+        )}
         {events.isSuccess && rows.length === 0 && (
           <Text size="sm" c="dimmed">
             Nothing matches these filters.{" "}

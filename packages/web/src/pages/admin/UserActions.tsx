@@ -14,11 +14,11 @@ export interface UserRow {
   partnerName?: string | null;
   roles: string[];
   createdAt?: string;
-  lastSignInAt?: string | null;
-  factorCount?: number;
+  emailVerified?: boolean;
+  mfa?: { decision: string; factorCount: number; factorTypes: string[] };
 }
 
-type Action = "suspend" | "reactivate" | "deactivate" | "reset-factors";
+type Action = "suspend" | "reactivate" | "deactivate" | "reset-factors" | "resend-invitation";
 
 const ACTIONS: Record<Action, { title: string; confirm: string; color: string; explain: string }> = {
   suspend: {
@@ -38,6 +38,12 @@ const ACTIONS: Record<Action, { title: string; confirm: string; color: string; e
     confirm: "Deactivate account",
     color: "red",
     explain: "Every session ends at once and the account stays closed. Use this when someone leaves.",
+  },
+  "resend-invitation": {
+    title: "Send invitation again",
+    confirm: "Send new link",
+    color: "blue",
+    explain: "Mails a fresh invitation link; the earlier link stops working.",
   },
   "reset-factors": {
     title: "Reset second factors",
@@ -62,8 +68,10 @@ export function UserActions({ user, onDone }: { user: UserRow; onDone: (message:
       : user.status === "suspended"
         ? ["reactivate", "deactivate"]
         : user.status === "invited"
-          ? ["deactivate"]
-          : [];
+          ? ["resend-invitation", "deactivate"]
+          : user.status === "deactivated"
+            ? ["reactivate"]
+            : [];
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -73,10 +81,10 @@ export function UserActions({ user, onDone }: { user: UserRow; onDone: (message:
     try {
       if (action === "reset-factors") {
         await stepUp(() => post(endpoints.userResetFactors(user.id), { reason: reason.trim() }));
+      } else if (action === "resend-invitation") {
+        await post(endpoints.userAction(user.id, action));
       } else {
-        const status =
-          action === "reactivate" ? "active" : action === "suspend" ? "suspended" : "deactivated";
-        await post(endpoints.userStatus(user.id), { status, reason: reason.trim() });
+        await post(endpoints.userAction(user.id, action), { reason: reason.trim() });
       }
       onDone(`${ACTIONS[action].title}: done for ${user.name}.`);
       setAction(null);
@@ -119,21 +127,28 @@ export function UserActions({ user, onDone }: { user: UserRow; onDone: (message:
           <form onSubmit={submit}>
             <Stack gap="md">
               <Text size="sm">{spec.explain}</Text>
-              <Textarea
-                label="Reason"
-                description="Recorded in the audit log."
-                required
-                data-autofocus
-                minRows={2}
-                value={reason}
-                onChange={(e) => setReason(e.currentTarget.value)}
-              />
+              {action !== "resend-invitation" && (
+                <Textarea
+                  label="Reason"
+                  description="Recorded in the audit log."
+                  required
+                  data-autofocus
+                  minRows={2}
+                  value={reason}
+                  onChange={(e) => setReason(e.currentTarget.value)}
+                />
+              )}
               <ErrorAlert error={error} />
               <Group justify="flex-end">
                 <Button variant="default" onClick={() => setAction(null)}>
                   Cancel
                 </Button>
-                <Button type="submit" color={spec.color} loading={busy} disabled={reason.trim().length < 3}>
+                <Button
+                  type="submit"
+                  color={spec.color}
+                  loading={busy}
+                  disabled={action !== "resend-invitation" && reason.trim().length < 5}
+                >
                   {spec.confirm}
                 </Button>
               </Group>

@@ -79,6 +79,7 @@ export function UsersPage() {
                 <Table.Th>Organisation</Table.Th>
                 <Table.Th>Roles</Table.Th>
                 <Table.Th>Status</Table.Th>
+                <Table.Th>Second factors</Table.Th>
                 <Table.Th>Created</Table.Th>
                 <Table.Th>
                   <VisuallyHidden>Actions</VisuallyHidden>
@@ -111,6 +112,9 @@ export function UsersPage() {
                       {u.status}
                     </Badge>
                   </Table.Td>
+                  <Table.Td>
+                    <MfaCell user={u} />
+                  </Table.Td>
                   <Table.Td>{formatDateTime(u.createdAt)}</Table.Td>
                   <Table.Td ta="right">
                     <UserActions user={u} onDone={done} />
@@ -119,7 +123,7 @@ export function UsersPage() {
               ))}
               {users.isSuccess && rows.length === 0 && (
                 <Table.Tr>
-                  <Table.Td colSpan={6}>
+                  <Table.Td colSpan={7}>
                     <Text size="sm" c="dimmed">
                       No users match.
                     </Text>
@@ -139,5 +143,22 @@ export function UsersPage() {
         }}
       />
     </>
+  );
+}
+
+function MfaCell({ user }: { user: UserRow }) {
+  if (!user.mfa) return <Text size="sm">—</Text>;
+  const { factorCount, factorTypes } = user.mfa;
+  const kinds = factorTypes.filter((t) => t !== "recovery");
+  if (factorCount === 0)
+    return (
+      <Text size="sm" c={user.status === "active" ? "orange.8" : "dimmed"}>
+        None yet
+      </Text>
+    );
+  return (
+    <Text size="sm">
+      {factorCount} ({kinds.join(", ")})
+    </Text>
   );
 }

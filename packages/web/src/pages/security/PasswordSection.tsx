@@ -5,12 +5,15 @@ import { endpoints } from "../../api/endpoints.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { Notice } from "../../components/Notice.tsx";
 import { NewPasswordField, passwordProblem } from "../../components/PasswordField.tsx";
+import { useStepUp } from "../../components/StepUp.tsx";
 
 /** Change the password: the current one, then the new one. You are mailed when it changes. */
 export function PasswordSection() {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [done, setDone] = useState(false);
+  const [ended, setEnded] = useState(0);
+  const stepUp = useStepUp();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const weak = error instanceof ApiError && error.code === "WEAK_PASSWORD" ? error.message : null;
@@ -21,7 +24,13 @@ export function PasswordSection() {
     setError(null);
     setDone(false);
     try {
-      await post(endpoints.passwordChange, { currentPassword: current, newPassword: next });
+      const res = await stepUp(() =>
+        post<{ otherSessionsEnded?: number }>(endpoints.passwordChange, {
+          currentPassword: current,
+          newPassword: next,
+        }),
+      );
+      setEnded(res.otherSessionsEnded ?? 0);
       setCurrent("");
       setNext("");
       setDone(true);
@@ -44,7 +53,14 @@ export function PasswordSection() {
               There is no need to change it on a schedule; change it if you think someone else knows it.
             </Text>
           </div>
-          {done && <Notice>Your password was changed.</Notice>}
+          {done && (
+            <Notice>
+              Your password was changed.
+              {ended > 0
+                ? ` ${ended} other ${ended === 1 ? "session was" : "sessions were"} signed out.`
+                : ""}
+            </Notice>
+          )}
           <PasswordInput
             label="Current password"
             required

@@ -5,7 +5,7 @@ import { del, get, post } from "../../api/client.ts";
 import { endpoints } from "../../api/endpoints.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { Notice } from "../../components/Notice.tsx";
-import { describeAmr, describeUserAgent, formatDateTime } from "../../format.ts";
+import { describeUserAgent, formatDateTime } from "../../format.ts";
 
 interface SessionRow {
   id: string;
@@ -14,7 +14,6 @@ interface SessionRow {
   lastSeenAt?: string;
   ip?: string | null;
   userAgent?: string | null;
-  amr?: string[];
 }
 
 /** Where the account is signed in; end one session or every other one. */
@@ -65,7 +64,11 @@ export function SessionsSection() {
             disabled={others === 0}
             loading={busy === "others"}
             onClick={() =>
-              act("others", () => post(endpoints.sessionsRevokeOthers), "Every other session was signed out.")
+              act(
+                "others",
+                () => post(endpoints.signOutEverywhere, { includeCurrent: false }),
+                "Every other session was signed out.",
+              )
             }
           >
             Sign out everywhere else
@@ -80,7 +83,6 @@ export function SessionsSection() {
               <Table.Th>Address</Table.Th>
               <Table.Th>Signed in</Table.Th>
               <Table.Th>Last active</Table.Th>
-              <Table.Th>With</Table.Th>
               <Table.Th>
                 <VisuallyHidden>Actions</VisuallyHidden>
               </Table.Th>
@@ -102,7 +104,6 @@ export function SessionsSection() {
                 <Table.Td>{s.ip ?? "—"}</Table.Td>
                 <Table.Td>{formatDateTime(s.createdAt)}</Table.Td>
                 <Table.Td>{formatDateTime(s.lastSeenAt)}</Table.Td>
-                <Table.Td>{describeAmr(s.amr)}</Table.Td>
                 <Table.Td ta="right">
                   {!s.current && (
                     <Button
