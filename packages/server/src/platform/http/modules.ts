@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { auditLogRoutes } from "../../modules/audit-log/routes.ts";
 import { identityAdminRoutes } from "../../modules/identity/admin-routes.ts";
+import { factorRoutes } from "../../modules/identity/factors/index.ts";
 import { identityRoutes } from "../../modules/identity/routes.ts";
 import type { AppContext } from "../context.ts";
 import { healthRoutes } from "./health-routes.ts";
@@ -10,5 +11,6 @@ export const moduleRoutes: ((api: FastifyInstance, ctx: AppContext) => Promise<v
   healthRoutes,
   identityRoutes,
   identityAdminRoutes,
+  factorRoutes,
   auditLogRoutes,
 ];

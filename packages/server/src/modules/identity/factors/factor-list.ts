@@ -12,7 +12,7 @@ export interface FactorSummary {
   type: FactorType;
   name: string;
   /** what signing in with it adds to a session's amr */
-  amr: AuthMethod;
+  amr: Extract<AuthMethod, "otp" | "hwk" | "swk">;
   createdAt: Date;
   lastUsedAt: Date | null;
   /** null while still bound */
