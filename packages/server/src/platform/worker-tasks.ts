@@ -1,4 +1,5 @@
+import { campaignTask } from "../modules/governance/periodic.ts";
 import type { PeriodicTask } from "./worker.ts";
 
 /** Every module's periodic tasks. Add a module's tasks here. */
-export const periodicTasks: PeriodicTask[] = [];
+export const periodicTasks: PeriodicTask[] = [campaignTask];

@@ -52,7 +52,8 @@ export type RequestInput =
       taskTypes: string[];
       note?: string;
     }
-  | { kind: "change_roles"; userId: string; roles: Role[]; note?: string }
+  /** new roles; with taskTypes, the new approved task types too (a campaign "change" asks both) */
+  | { kind: "change_roles"; userId: string; roles: Role[]; taskTypes?: string[]; note?: string }
   | { kind: "change_task_types"; userId: string; taskTypes: string[]; note?: string }
   | {
       kind: "deactivate";
@@ -133,7 +134,8 @@ export async function submitRequestIn(
     if (input.kind === "change_roles") {
       const partner = (await loadPartner(tx, partnerId))!;
       const roles = [...new Set(input.roles)];
-      const problems = checkGrants(catalogue, { roles, taskTypes: [] });
+      const taskTypes = input.taskTypes ? [...new Set(input.taskTypes)] : undefined;
+      const problems = checkGrants(catalogue, { roles, taskTypes: taskTypes ?? [] });
       problems.push(...(await roleAddressProblems(tx, subject.email, subject.roles, roles)));
       if (roles.includes("verifier") && !subject.roles.includes("verifier")) {
         const p = seatProblem(partner, await verifierSeatsTaken(tx, partnerId));
@@ -141,6 +143,7 @@ export async function submitRequestIn(
       }
       throwIfProblems(problems);
       payload.roles = roles;
+      payload.taskTypes = taskTypes;
     } else if (input.kind === "change_task_types") {
       const taskTypes = [...new Set(input.taskTypes)];
       throwIfProblems(checkGrants(catalogue, { roles: subject.roles, taskTypes }));
@@ -266,7 +269,7 @@ export async function approveRequest(
       if (request.kind === "change_roles") {
         const roles = p.roles as Role[];
         const problems = [
-          ...checkGrants(catalogue, { roles, taskTypes: [] }),
+          ...checkGrants(catalogue, { roles, taskTypes: p.taskTypes ?? [] }),
           ...(await roleAddressProblems(tx, subject.email, subject.roles, roles)),
         ];
         if (roles.includes("verifier") && !subject.roles.includes("verifier")) {
@@ -275,12 +278,12 @@ export async function approveRequest(
         }
         throwIfProblems(problems);
         const roleChange = await setPartnerRoles(tx, ctx.clock, caller.user.id, subject.id, roles);
-        const keep = taskTypesFitting(catalogue, roles, subject.taskTypes);
+        const keep = taskTypesFitting(catalogue, roles, p.taskTypes ?? subject.taskTypes);
         const taskChange = await setTaskTypes(tx, ctx.clock, caller.user.id, subject.id, keep);
         await audit(tx, ctx, caller, request, "access_request.roles_changed", {
           userId: subject.id,
           ...roleChange,
-          taskTypesRemoved: taskChange.removed,
+          taskTypes: taskChange,
         });
       } else {
         throwIfProblems(checkGrants(catalogue, { roles: subject.roles, taskTypes: p.taskTypes! }));
