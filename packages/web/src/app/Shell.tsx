@@ -46,8 +46,8 @@ export function Shell({ session, children }: { session: SessionView; children: R
 
   async function signOut() {
     await post(endpoints.signOut).catch(() => {});
-    navigate("/sign-in?signed-out=1", { replace: true });
     await refresh();
+    navigate("/sign-in?signed-out=1", { replace: true });
   }
 
   return (

@@ -4,6 +4,7 @@ import { post } from "../../api/client.ts";
 import { endpoints } from "../../api/endpoints.ts";
 import { CodeInput } from "../CodeInput.tsx";
 import { ErrorAlert } from "../ErrorAlert.tsx";
+import { useStepUp } from "../StepUp.tsx";
 import { type EnrolProps, recoveryCodesIn } from "./types.ts";
 
 /** A hardware OATH token the studio assigned to you: prove you hold it with one code. */
@@ -11,6 +12,7 @@ export function HardwareTokenEnrol({ onEnrolled }: EnrolProps) {
   const [serial, setSerial] = useState("");
   const [code, setCode] = useState("");
   const [busy, setBusy] = useState(false);
+  const stepUp = useStepUp();
   const [error, setError] = useState<unknown>(null);
 
   async function claim(e: FormEvent) {
@@ -18,7 +20,7 @@ export function HardwareTokenEnrol({ onEnrolled }: EnrolProps) {
     setBusy(true);
     setError(null);
     try {
-      const res = await post(endpoints.oathClaim, { serial: serial.trim(), code });
+      const res = await stepUp(() => post(endpoints.oathClaim, { serial: serial.trim(), code }));
       onEnrolled({ recoveryCodes: recoveryCodesIn(res) });
     } catch (err) {
       setError(err);

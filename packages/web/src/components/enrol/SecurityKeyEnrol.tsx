@@ -3,12 +3,14 @@ import { type FormEvent, useState } from "react";
 import { endpoints } from "../../api/endpoints.ts";
 import { describeWebAuthnError, registerKey, webauthnAvailable } from "../../api/webauthn.ts";
 import { ErrorAlert } from "../ErrorAlert.tsx";
+import { useStepUp } from "../StepUp.tsx";
 import { type EnrolProps, recoveryCodesIn } from "./types.ts";
 
 /** Security key or passkey (WebAuthn): name it, then touch it when the browser asks. */
 export function SecurityKeyEnrol({ onEnrolled, defaultName = "Security key" }: EnrolProps) {
   const [name, setName] = useState(defaultName);
   const [busy, setBusy] = useState(false);
+  const stepUp = useStepUp();
   const [error, setError] = useState<unknown>(null);
   const supported = webauthnAvailable();
 
@@ -17,7 +19,9 @@ export function SecurityKeyEnrol({ onEnrolled, defaultName = "Security key" }: E
     setBusy(true);
     setError(null);
     try {
-      const res = await registerKey(endpoints.webauthnRegOptions, endpoints.webauthnRegVerify, { name });
+      const res = await stepUp(() =>
+        registerKey(endpoints.webauthnRegOptions, endpoints.webauthnRegVerify, { name }),
+      );
       onEnrolled({ recoveryCodes: recoveryCodesIn(res) });
     } catch (err) {
       setError(describeWebAuthnError(err));

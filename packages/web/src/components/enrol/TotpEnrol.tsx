@@ -4,6 +4,7 @@ import { post } from "../../api/client.ts";
 import { endpoints } from "../../api/endpoints.ts";
 import { CodeInput } from "../CodeInput.tsx";
 import { ErrorAlert } from "../ErrorAlert.tsx";
+import { useStepUp } from "../StepUp.tsx";
 import { type EnrolProps, recoveryCodesIn } from "./types.ts";
 
 interface TotpStart {
@@ -37,13 +38,14 @@ export function TotpEnrol({ onEnrolled, defaultName = "Authenticator app" }: Enr
   const [name, setName] = useState(defaultName);
   const [code, setCode] = useState("");
   const [busy, setBusy] = useState(false);
+  const stepUp = useStepUp();
   const [error, setError] = useState<unknown>(null);
 
   async function begin() {
     setBusy(true);
     setError(null);
     try {
-      setStart(await post<TotpStart>(endpoints.totpStart, { label: name }));
+      setStart(await stepUp(() => post<TotpStart>(endpoints.totpStart, { label: name })));
     } catch (err) {
       setError(err);
     } finally {
