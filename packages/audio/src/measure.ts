@@ -47,11 +47,11 @@ export interface MeasureOptions {
   onProgress?: (progress: MeasureProgress) => void;
   /** also run speech detection and report dialogue-gated loudness (an approximation of Dolby DI) */
   dialogue?: boolean;
+  /** the name the result and errors carry (default: the path; "-" for streams) */
+  name?: string;
 }
 
 export interface StreamMeasureOptions extends MeasureOptions {
-  /** the name the result and errors carry (default "-") */
-  name?: string;
   /** the stream is raw interleaved PCM in this format, not WAV */
   format?: PcmFormat;
 }
@@ -77,10 +77,11 @@ export async function measureStream(
 }
 
 export async function analyseFile(file: string, options: MeasureOptions = {}): Promise<MeasurementReport> {
-  const { rate, layout } = checkOptions(file, options);
+  const name = options.name ?? file;
+  const { rate, layout } = checkOptions(name, options);
   options.signal?.throwIfAborted();
-  const reader = await openAudioFile(file, { layout });
-  return run(file, reader, rate, options);
+  const reader = await openAudioFile(file, { layout, name });
+  return run(name, reader, rate, options);
 }
 
 export async function analyseStream(

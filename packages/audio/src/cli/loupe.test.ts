@@ -149,6 +149,24 @@ describe("loupe measure (end to end)", () => {
     assert.match(lines[30], /^3\.0,-?\d+\.\d\d,-?\d+\.\d\d$/);
   });
 
+  test("standard input from a shell pipe is read as a pipe", async () => {
+    const run = await new Promise<Run>((resolve, reject) => {
+      const script = `cat "$1" | "$2" "$3" measure - --json`;
+      const child = spawn("sh", ["-c", script, "sh", tone, process.execPath, bin]);
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+      child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const r = JSON.parse(run.stdout);
+    assert.equal(r.file, "-");
+    assert.equal(r.durationSeconds, 3);
+    assert.equal(r.truePeakOvers[0].startTimecode, "01:00:01:00");
+  });
+
   test("usage errors exit 1; --help exits 0", async () => {
     assert.equal((await loupe(["measure"])).code, 1);
     const bad = await loupe(["measure", tone, "--frame-rate", "31"]);

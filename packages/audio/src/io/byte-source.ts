@@ -59,6 +59,55 @@ export class FileByteSource implements ByteSource {
   }
 }
 
+/**
+ * A pipe, FIFO or terminal opened as a file (standard input as /dev/stdin): read sequentially straight
+ * into the caller's buffers. Unlike a stream it allocates nothing per read, which keeps the resident
+ * memory of a 6 GB pipe flat instead of leaving 64 KB pieces to the garbage collector.
+ */
+export class PipeByteSource implements ByteSource {
+  readonly size = undefined;
+  position = 0;
+  private readonly handle: FileHandle;
+  private scratch: Uint8Array | undefined;
+
+  constructor(handle: FileHandle) {
+    this.handle = handle;
+  }
+
+  async read(n: number, target?: Uint8Array): Promise<Uint8Array> {
+    const buffer = target && target.length >= n ? target.subarray(0, n) : new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const { bytesRead } = await this.handle.read(buffer, filled, n - filled, null);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    this.position += filled;
+    return filled === n ? buffer : buffer.subarray(0, filled);
+  }
+
+  async skip(n: number): Promise<number> {
+    this.scratch ??= new Uint8Array(64 * 1024);
+    let skipped = 0;
+    while (skipped < n) {
+      const { bytesRead } = await this.handle.read(
+        this.scratch,
+        0,
+        Math.min(this.scratch.length, n - skipped),
+        null,
+      );
+      if (bytesRead === 0) break;
+      skipped += bytesRead;
+    }
+    this.position += skipped;
+    return skipped;
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
 /** Over any async iterable of byte pieces (a Node Readable, process.stdin, a generator). */
 export class StreamByteSource implements ByteSource {
   readonly size = undefined;

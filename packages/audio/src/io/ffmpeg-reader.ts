@@ -93,8 +93,8 @@ interface Probe {
   format?: { format_name?: string; duration?: string };
 }
 
-async function probe(file: string): Promise<Probe> {
-  const args = ["-v", "error", "-of", "json", "-show_streams", "-show_format", "-select_streams", "a", file];
+async function probe(path: string, file: string): Promise<Probe> {
+  const args = ["-v", "error", "-of", "json", "-show_streams", "-show_format", "-select_streams", "a", path];
   const { stdout, stderr, code } = await collect(
     spawn("ffprobe", args, { stdio: ["ignore", "pipe", "pipe"] }),
   );
@@ -142,10 +142,13 @@ function sourceBitDepth(stream: ProbeStream): number {
 }
 
 export async function openWithFfmpeg(
-  file: string,
-  options: { layout?: ChannelLabel[] } = {},
+  path: string,
+  options: { layout?: ChannelLabel[]; name?: string } = {},
 ): Promise<AudioReader> {
-  const info = await probe(file);
+  const file = options.name ?? path;
+  // the file: protocol keeps a name starting with "-" or holding ":" from being read as an option or URL
+  const input = `file:${path}`;
+  const info = await probe(input, file);
   const streams = info.streams ?? [];
   const stream = streams[0];
   if (!stream) throw new AudioReadError("NOT_AUDIO", file, "the file has no audio stream");
@@ -180,7 +183,7 @@ export async function openWithFfmpeg(
   };
   if (duration > 0) format.totalFrames = Math.round(duration * sampleRate);
 
-  const args = ["-nostdin", "-v", "error", "-i", file, "-map", "0:a:0", "-vn", "-sn", "-dn"];
+  const args = ["-nostdin", "-v", "error", "-i", input, "-map", "0:a:0", "-vn", "-sn", "-dn"];
   args.push("-f", encoding.ffmpegFormat, "-acodec", `pcm_${encoding.ffmpegFormat}`, "-");
   const child = spawn("ffmpeg", args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";

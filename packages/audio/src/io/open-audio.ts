@@ -6,7 +6,7 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import type { ChannelLabel, PcmFormat } from "../types.ts";
 import { type AudioReader, framesPerChunk } from "./audio-reader.ts";
-import { BufferPool, FileByteSource, StreamByteSource } from "./byte-source.ts";
+import { BufferPool, FileByteSource, PipeByteSource, StreamByteSource } from "./byte-source.ts";
 import { AudioReadError } from "./errors.ts";
 import { ffmpegMissingError, hasFfmpeg, openWithFfmpeg } from "./ffmpeg-reader.ts";
 import { isWavMagic } from "./wav-header.ts";
@@ -15,6 +15,16 @@ import { openWav } from "./wav-reader.ts";
 export interface OpenOptions {
   /** --layout: overrides the channel roles of any file */
   layout?: ChannelLabel[];
+  /** the name errors and results use (default: the path; "-" for streams) */
+  name?: string;
+}
+
+function notWavStream(name: string): AudioReadError {
+  return new AudioReadError(
+    "NOT_AUDIO",
+    name,
+    "a stream must be WAV/BWF/RF64 (other formats are read from a file, through ffmpeg)",
+  );
 }
 
 /** Signatures of containers ffmpeg can read, to tell "install ffmpeg" from "this is not audio". */
@@ -55,12 +65,17 @@ function openError(file: string, error: NodeJS.ErrnoException): AudioReadError {
   }
 }
 
+/**
+ * Opens a path: a regular file (seekable; WAV natively, anything else through ffmpeg) or a pipe/FIFO
+ * such as /dev/stdin (read once, front to back; WAV/RF64 only).
+ */
 export async function openAudioFile(file: string, options: OpenOptions = {}): Promise<AudioReader> {
+  const name = options.name ?? file;
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(file, "r");
   } catch (error) {
-    throw openError(file, error as NodeJS.ErrnoException);
+    throw openError(name, error as NodeJS.ErrnoException);
   }
   let head: Uint8Array;
   let size: number;
@@ -68,46 +83,46 @@ export async function openAudioFile(file: string, options: OpenOptions = {}): Pr
   try {
     const stat = await handle.stat();
     regular = stat.isFile();
-    if (stat.isDirectory()) throw openError(file, Object.assign(new Error("EISDIR"), { code: "EISDIR" }));
+    if (stat.isDirectory()) throw openError(name, Object.assign(new Error("EISDIR"), { code: "EISDIR" }));
     size = stat.size;
-    if (regular && size === 0) throw new AudioReadError("EMPTY_FILE", file, "the file is empty");
+    if (regular && size === 0) throw new AudioReadError("EMPTY_FILE", name, "the file is empty");
     head = new Uint8Array(12);
     if (regular) await handle.read(head, 0, 12, 0);
   } catch (error) {
     await handle.close();
-    throw error instanceof AudioReadError ? error : openError(file, error as NodeJS.ErrnoException);
+    throw error instanceof AudioReadError ? error : openError(name, error as NodeJS.ErrnoException);
   }
   if (!regular) {
-    // a FIFO or character device (process substitution, /dev/stdin): it can only be read once, as a stream
-    return openAudioStream(handle.createReadStream({ highWaterMark: 1024 * 1024 }), {
-      ...options,
-      name: file,
-    });
+    try {
+      return await openWav(new PipeByteSource(handle), name, options);
+    } catch (error) {
+      if (error instanceof AudioReadError && error.code === "NOT_AUDIO") throw notWavStream(name);
+      throw error;
+    }
   }
   const riffLike = ["RIFF", "RF64", "BW64"].includes(new TextDecoder().decode(head.subarray(0, 4)));
   if (isWavMagic(head) || (riffLike && size < 12)) {
     try {
-      return await openWav(new FileByteSource(handle, size), file, options);
+      return await openWav(new FileByteSource(handle, size), name, options);
     } catch (error) {
       // WAV carrying a codec other than PCM/float (A-law, ADPCM, MPEG): ffmpeg can decode those
-      if (!(error instanceof AudioReadError && error.code === "UNSUPPORTED_CODEC" && (await hasFfmpeg())))
+      if (!(error instanceof AudioReadError && error.code === "UNSUPPORTED_CODEC" && (await hasFfmpeg()))) {
         throw error;
-      return openWithFfmpeg(file, options);
+      }
+      return openWithFfmpeg(file, { ...options, name });
     }
   }
   await handle.close();
-  if (await hasFfmpeg()) return openWithFfmpeg(file, options);
-  if (looksLikeMedia(head)) throw ffmpegMissingError(file, path.extname(file));
+  if (await hasFfmpeg()) return openWithFfmpeg(file, { ...options, name });
+  if (looksLikeMedia(head)) throw ffmpegMissingError(name, path.extname(file));
   throw new AudioReadError(
     "NOT_AUDIO",
-    file,
+    name,
     "not a WAV/BWF/RF64 file (and ffmpeg, which reads other formats, is not installed)",
   );
 }
 
 export interface StreamOpenOptions extends OpenOptions {
-  /** the name errors and results use ("-" for standard input) */
-  name?: string;
   /** raw PCM with this format instead of a WAV stream (no header is parsed) */
   format?: PcmFormat;
 }
@@ -123,13 +138,7 @@ export async function openAudioStream(
   try {
     return await openWav(source, name, options);
   } catch (error) {
-    if (error instanceof AudioReadError && error.code === "NOT_AUDIO") {
-      throw new AudioReadError(
-        "NOT_AUDIO",
-        name,
-        "a stream must be WAV/BWF/RF64 (other formats are read from a file, through ffmpeg)",
-      );
-    }
+    if (error instanceof AudioReadError && error.code === "NOT_AUDIO") throw notWavStream(name);
     throw error;
   }
 }
