@@ -191,7 +191,14 @@ export async function reviewLine(
     let request: AccessRequest | null = null;
     const reinstate = async () => {
       if (line.outcome === "suspend" && person.status === "suspended") {
-        await restoreAccess(tx, ctx, line.userId, (line.statusBeforeOutcome as UserStatus) ?? "active");
+        await restoreAccess(
+          tx,
+          ctx,
+          caller.actor,
+          line.userId,
+          (line.statusBeforeOutcome as UserStatus) ?? "active",
+          `reviewed in audit campaign after its deadline (${input.decision})`,
+        );
         await lineAudit(tx, ctx, caller, line, "audit_campaign.person_reinstated", {});
       }
     };
@@ -369,11 +376,16 @@ async function closeCampaign(ctx: AppContext, campaignId: string): Promise<numbe
     for (const line of unreviewed) {
       const [person] = await tx.select({ status: users.status }).from(users).where(eq(users.id, line.userId));
       const outcome = campaign.noResponseOutcome;
-      const applies = outcome !== "none" && (person.status === "active" || person.status === "invited");
+      // suspension holds an active account; an invitation not yet accepted cannot be used to sign in
+      // and is left as it is (the report shows it); deactivation applies to any live account
+      const applies =
+        (outcome === "suspend" && person.status === "active") ||
+        (outcome === "deactivate" && person.status !== "deactivated");
       if (applies) {
         await endAccess(
           tx,
           ctx,
+          system.actor,
           line.userId,
           outcome === "suspend" ? "suspended" : "deactivated",
           `not reviewed by the deadline of audit campaign "${campaign.name}"`,

@@ -196,7 +196,7 @@ describe(`the request form (${testDatabaseKind()})`, () => {
     assert.equal(person.partnerId, partnerA);
     assert.deepEqual(person.roles, ["operator"]);
     assert.deepEqual(person.taskTypes, ["spot_qc"]);
-    const mail = await t.smtp.waitFor("olga.op@vendor-a.example", /invit/i);
+    const mail = await t.smtp.waitFor("olga.op@vendor-a.example", /Your Loupe account/);
     assert.deepEqual(mail.to, ["olga.op@vendor-a.example"]);
     await assert.rejects(approveRequest(t, callerOf(admin), request.id), code("CONFLICT"));
 

@@ -176,7 +176,14 @@ export async function submitRequestIn(
 
   if (input.kind === "deactivate") {
     // effective now, before anyone decides: the person's sessions end and downloads stop
-    await endAccess(tx, ctx, subjectUserId!, "deactivated", `deactivation request ${request.id}`);
+    await endAccess(
+      tx,
+      ctx,
+      caller.actor,
+      subjectUserId!,
+      "deactivated",
+      `deactivation request (${input.reason.replace("_", " ")})${input.note ? `: ${input.note}` : ""}`,
+    );
     await audit(tx, ctx, caller, request, "access_request.deactivation_applied", {
       userId: subjectUserId,
       reason: input.reason,
@@ -328,7 +335,14 @@ export async function rejectRequest(
       const subject = await getPerson(tx, request.subjectUserId!);
       if (subject.status === "deactivated") {
         const previous = request.payload.previousStatus ?? "active";
-        await restoreAccess(tx, ctx, subject.id, previous);
+        await restoreAccess(
+          tx,
+          ctx,
+          caller.actor,
+          subject.id,
+          previous,
+          `deactivation request rejected: ${reason.trim()}`,
+        );
         await audit(tx, ctx, caller, request, "access_request.reinstated", {
           userId: subject.id,
           status: previous,
