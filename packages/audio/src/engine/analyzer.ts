@@ -14,6 +14,7 @@ import {
   type ChannelGroupConfig,
   type ChannelPeakResult,
   type ChunkEnergies,
+  type EngineVariant,
 } from "./channel-group.ts";
 import { channelWeight, standardLayout } from "./channels.ts";
 import { EnergyCombiner } from "./combine.ts";
@@ -28,10 +29,9 @@ const MAX_IN_FLIGHT = 3;
 /** Shared chunk buffers up to this size are reused. */
 const POOLED_BUFFER_MAX = 64 * 1024 * 1024;
 
-/** Internal knobs for tests (not part of the public options). */
+/** Internal knobs for differential tests (not part of the public options). */
 export interface EngineTuning {
-  /** disable exact true-peak pruning (differential tests) */
-  prune?: boolean;
+  variant?: EngineVariant;
 }
 
 /**
@@ -64,7 +64,7 @@ export function createAnalyzer(
     truePeakFilter: options.truePeakFilter ?? "reference",
     overThreshold: 10 ** (overThresholdDbtp / 20),
     overMergeGap: Math.round(OVER_MERGE_SECONDS * format.sampleRate),
-    prune: tuning.prune ?? true,
+    variant: tuning.variant,
   }));
   const combiner = new EnergyCombiner(weights, subsets);
   const backend = threads === 0 ? new InlineBackend(configs) : new WorkerBackend(configs, options.signal);

@@ -2,7 +2,13 @@ import type { PcmEncoding } from "../types.ts";
 import { decodeInterleaved } from "./decode.ts";
 import { KWeightingFilter, sumSquaresPair } from "./k-weighting.ts";
 import { StepGrid } from "./step-grid.ts";
-import { type OverRun, type TruePeakFilterKind, TruePeakMeter } from "./true-peak.ts";
+import { type OverRun, type TruePeakFilterKind, TruePeakMeter, type TruePeakVariant } from "./true-peak.ts";
+
+/** Optimised paths that differential tests switch off; each defaults to on. */
+export interface EngineVariant extends TruePeakVariant {
+  /** K-weighting two channels per loop */
+  pairKWeighting?: boolean;
+}
 
 /** What a group of channels needs to know; plain data so it can be posted to a worker. */
 export interface ChannelGroupConfig {
@@ -19,10 +25,8 @@ export interface ChannelGroupConfig {
   overThreshold: number;
   /** overs closer than this merge into one run (input samples) */
   overMergeGap: number;
-  /** false disables the exact true-peak pruning (differential tests) */
-  prune?: boolean;
-  /** false runs the K-weighting one channel at a time (differential tests) */
-  pairKWeighting?: boolean;
+  /** differential tests: switch off optimised paths (results must not change) */
+  variant?: EngineVariant;
 }
 
 export interface ChunkEnergies {
@@ -70,7 +74,7 @@ export class ChannelGroup {
           cfg.sampleRate,
           cfg.overThreshold,
           cfg.overMergeGap,
-          cfg.prune ?? true,
+          cfg.variant ?? {},
         ),
     );
     this.open = new Float64Array(cfg.subset.length);
@@ -90,7 +94,7 @@ export class ChannelGroup {
     const count = lastSub - firstSub;
     const energies = new Float64Array(count * cfg.subset.length);
     const w = this.weighted;
-    const paired = cfg.pairKWeighting ?? true;
+    const paired = cfg.variant?.pairKWeighting ?? true;
     for (let k = 0; k < w.length; ) {
       if (paired && k + 1 < w.length) {
         this.weighPair(w[k], w[k + 1], x, start, frameCount, firstSub, lastSub, energies);

@@ -98,12 +98,12 @@ export function kaiserSincFilter(phaseCount: number, tapsPerPhase: number, beta:
 }
 
 /**
- * The "high-precision" design: a 32-phase Kaiser sinc with 32 taps per phase. The meter evaluates
+ * The "high-precision" design: a 32-phase Kaiser sinc (beta 8) with 48 taps per phase. The meter evaluates
  * it on a 4x (2x from 96 kHz) grid and refines the intervals near the running peak at 32x.
  */
 export const HIGH_PRECISION_PHASES = 32;
 export function highPrecisionFilter(): PolyphaseFilter {
-  return kaiserSincFilter(HIGH_PRECISION_PHASES, 32, 9);
+  return kaiserSincFilter(HIGH_PRECISION_PHASES, 48, 8);
 }
 
 /** BS.1770 Annex 2 oversampling factor: 4x below 96 kHz, 2x below 192 kHz, none above. */

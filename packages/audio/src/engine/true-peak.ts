@@ -8,6 +8,14 @@ import {
 
 export type TruePeakFilterKind = "reference" | "high-precision";
 
+/** Switches for differential tests: both default to true, and results must not depend on them. */
+export interface TruePeakVariant {
+  /** the exact pruning */
+  prune?: boolean;
+  /** the hand-unrolled Annex 2 kernel (else the plain dot-product loop) */
+  unrolled?: boolean;
+}
+
 /** A run of interpolated values above the over threshold; times in input samples from file start. */
 export interface OverRun {
   start: number;
@@ -47,6 +55,8 @@ export class TruePeakMeter {
   samplePeak = 0;
   /** max |value| over the interpolated stream (and the samples in it) */
   peak = 0;
+  /** input samples whose interpolation was computed (the rest were pruned): shows the pruning works */
+  computed = 0;
   readonly overs: OverRun[] = [];
   private run: OverRun | null = null;
   private readonly filter: PolyphaseFilter | null;
@@ -64,20 +74,22 @@ export class TruePeakMeter {
   private readonly threshold: number;
   private readonly mergeGap: number;
   private readonly prune: boolean;
-  private readonly itu4: boolean;
+  /** the Annex 2 filter at 4x or 2x: the unrolled kernel */
+  private readonly itu: boolean;
 
   /**
    * @param overThreshold linear over threshold
    * @param mergeGapSamples overs closer than this (input samples) merge into one run
-   * @param prune false runs the plain unpruned computation (differential tests)
+   * @param variant differential tests switch off the pruning or the unrolled kernel
    */
   constructor(
     kind: TruePeakFilterKind,
     sampleRate: number,
     overThreshold: number,
     mergeGapSamples: number,
-    prune = true,
+    variant: TruePeakVariant = {},
   ) {
+    const prune = variant.prune ?? true;
     this.threshold = overThreshold;
     this.mergeGap = mergeGapSamples;
     this.prune = prune;
@@ -99,7 +111,7 @@ export class TruePeakMeter {
       // 0.9 < cos(pi/8) = 0.924 for the 4x grid, 0.7 < cos(pi/4) = 0.707 for 2x
       this.refineFraction = grid === 4 ? 0.9 : 0.7;
     }
-    this.itu4 = kind === "reference" && factor === 4;
+    this.itu = kind === "reference" && factor > 1 && (variant.unrolled ?? true);
     const f = this.filter;
     this.hist = f ? f.tapsPerPhase - 1 : 0;
     if (!f) this.sampleLag = 0;
@@ -182,7 +194,7 @@ export class TruePeakMeter {
         if (a > m) m = a;
       }
       if (this.prune && gain * m <= this.lim()) continue;
-      if (this.itu4) this.kernelItu4(s, e, m);
+      if (this.itu) this.kernelItu(s, e, m, this.coarse.length === 2);
       else if (this.refineFraction > 0) this.kernelRefining(s, e, m);
       else this.kernelGeneric(s, e);
     }
@@ -196,8 +208,11 @@ export class TruePeakMeter {
     return sum;
   }
 
-  /** The Annex 2 filter at 4x, hand-unrolled (same summation order as kernelGeneric). */
-  private kernelItu4(s: number, e: number, m: number): void {
+  /**
+   * The Annex 2 filter, hand-unrolled (same summation order as kernelGeneric). At 2x (`half`) only
+   * phases 0 and 2 are evaluated: the same interpolator on a grid half as dense.
+   */
+  private kernelItu(s: number, e: number, m: number, half: boolean): void {
     const buf = this.buf;
     const prune = this.prune;
     const bound = this.normBound;
@@ -213,6 +228,7 @@ export class TruePeakMeter {
       const xo = buf[i - 11];
       energy = window - xo * xo;
       if (prune && bound * (window + slack) <= lim2) continue;
+      this.computed++;
       const x0 = xn;
       const x1 = buf[i - 1];
       const x2 = buf[i - 2];
@@ -238,19 +254,6 @@ export class TruePeakMeter {
         -0.026611328125 * x9 +
         0.014892578125 * x10 +
         -0.00830078125 * x11;
-      const y1 =
-        -0.0291748046875 * x0 +
-        0.029296875 * x1 +
-        -0.0517578125 * x2 +
-        0.089111328125 * x3 +
-        -0.16650390625 * x4 +
-        0.465087890625 * x5 +
-        0.77978515625 * x6 +
-        -0.2003173828125 * x7 +
-        0.1015625 * x8 +
-        -0.0582275390625 * x9 +
-        0.0330810546875 * x10 +
-        -0.0189208984375 * x11;
       const y2 =
         -0.0189208984375 * x0 +
         0.0330810546875 * x1 +
@@ -264,19 +267,36 @@ export class TruePeakMeter {
         -0.0517578125 * x9 +
         0.029296875 * x10 +
         -0.0291748046875 * x11;
-      const y3 =
-        -0.00830078125 * x0 +
-        0.014892578125 * x1 +
-        -0.026611328125 * x2 +
-        0.047607421875 * x3 +
-        -0.102294921875 * x4 +
-        0.97216796875 * x5 +
-        0.1373291015625 * x6 +
-        -0.0594482421875 * x7 +
-        0.033203125 * x8 +
-        -0.0196533203125 * x9 +
-        0.010986328125 * x10 +
-        0.001708984375 * x11;
+      let y1 = 0;
+      let y3 = 0;
+      if (!half) {
+        y1 =
+          -0.0291748046875 * x0 +
+          0.029296875 * x1 +
+          -0.0517578125 * x2 +
+          0.089111328125 * x3 +
+          -0.16650390625 * x4 +
+          0.465087890625 * x5 +
+          0.77978515625 * x6 +
+          -0.2003173828125 * x7 +
+          0.1015625 * x8 +
+          -0.0582275390625 * x9 +
+          0.0330810546875 * x10 +
+          -0.0189208984375 * x11;
+        y3 =
+          -0.00830078125 * x0 +
+          0.014892578125 * x1 +
+          -0.026611328125 * x2 +
+          0.047607421875 * x3 +
+          -0.102294921875 * x4 +
+          0.97216796875 * x5 +
+          0.1373291015625 * x6 +
+          -0.0594482421875 * x7 +
+          0.033203125 * x8 +
+          -0.0196533203125 * x9 +
+          0.010986328125 * x10 +
+          0.001708984375 * x11;
+      }
       const a0 = Math.abs(y0);
       const a1 = Math.abs(y1);
       const a2 = Math.abs(y2);
@@ -286,16 +306,16 @@ export class TruePeakMeter {
         const n = tBase + i;
         this.emit(n - 6, a6);
         this.emit(n - 5.875, a0);
-        this.emit(n - 5.625, a1);
+        if (!half) this.emit(n - 5.625, a1);
         this.emit(n - 5.375, a2);
-        this.emit(n - 5.125, a3);
+        if (!half) this.emit(n - 5.125, a3);
         lim = this.lim();
         lim2 = lim * lim;
       }
     }
   }
 
-  /** Any coarse-only filter (Annex 2 at 2x, or samples only at >= 192 kHz). */
+  /** Any coarse-only filter: the samples alone at >= 192 kHz, and the plain reference in tests. */
   private kernelGeneric(s: number, e: number): void {
     const buf = this.buf;
     const f = this.filter;
@@ -308,6 +328,7 @@ export class TruePeakMeter {
     const tBase = this.consumed - this.hist;
     const y = new Float64Array(nc);
     let lim = this.lim();
+    this.computed += e - s;
     for (let i = s; i < e; i++) {
       let any = false;
       for (let k = 0; k < nc; k++) {
@@ -353,6 +374,7 @@ export class TruePeakMeter {
       const xo = buf[i - taps + 1];
       energy = window - xo * xo;
       if (prune && bound * (window + slack) <= lim * lim) continue;
+      this.computed++;
       y[0] = buf[i - lagIdentity];
       for (let k = 1; k < nc; k++) {
         const ph = phases[k * stride];

@@ -1,7 +1,8 @@
 import type { PcmEncoding, PcmFormat } from "../types.ts";
 
 /**
- * Encodes per-channel float signals (+-1 full scale) as interleaved little-endian PCM, the way a
+ * Encodes per-channel float signals (+-1 full scale) as interleaved little-endian PCM (typed arrays
+ * in host order: every platform Node runs on here is little-endian), the way a
  * file reader would hand them to the engine. Integers are rounded and clipped to the code range.
  */
 export function encodePcm(channels: Float64Array[], enc: PcmEncoding): Uint8Array {
@@ -9,27 +10,25 @@ export function encodePcm(channels: Float64Array[], enc: PcmEncoding): Uint8Arra
   const n = channels.length;
   const bps = enc.bitsPerSample / 8;
   const out = new Uint8Array(frames * n * bps);
-  const view = new DataView(out.buffer);
+  const samples = frames * n;
+  if (enc.sampleType === "float") {
+    const view = bps === 4 ? new Float32Array(out.buffer) : new Float64Array(out.buffer);
+    for (let c = 0; c < n; c++) for (let f = 0, j = c; f < frames; f++, j += n) view[j] = channels[c][f];
+    return out;
+  }
   const full = 2 ** (enc.bitsPerSample - 1);
-  for (let f = 0; f < frames; f++) {
-    for (let c = 0; c < n; c++) {
-      const v = channels[c][f];
-      const p = (f * n + c) * bps;
-      if (enc.sampleType === "float") {
-        if (bps === 4) view.setFloat32(p, v, true);
-        else view.setFloat64(p, v, true);
-      } else {
-        const q = Math.max(-full, Math.min(full - 1, Math.round(v * full)));
-        if (bps === 2) view.setInt16(p, q, true);
-        else if (bps === 4) view.setInt32(p, q, true);
-        else {
-          const u = q < 0 ? q + 2 ** 24 : q;
-          out[p] = u & 0xff;
-          out[p + 1] = (u >> 8) & 0xff;
-          out[p + 2] = (u >> 16) & 0xff;
-        }
-      }
-    }
+  const quantise = (v: number) => Math.max(-full, Math.min(full - 1, Math.round(v * full)));
+  if (bps === 2 || bps === 4) {
+    const view = bps === 2 ? new Int16Array(out.buffer) : new Int32Array(out.buffer);
+    for (let c = 0; c < n; c++)
+      for (let f = 0, j = c; f < frames; f++, j += n) view[j] = quantise(channels[c][f]);
+    return out;
+  }
+  for (let j = 0; j < samples; j++) {
+    const q = quantise(channels[j % n][Math.floor(j / n)]);
+    out[3 * j] = q & 0xff;
+    out[3 * j + 1] = (q >> 8) & 0xff;
+    out[3 * j + 2] = (q >> 16) & 0xff;
   }
   return out;
 }

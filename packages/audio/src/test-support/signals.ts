@@ -103,3 +103,56 @@ export function pinkNoise(length: number, rms: number, seed: number): Float64Arr
   for (let n = 0; n < length; n++) out[n] *= g;
   return out;
 }
+
+/** Raised-cosine fade in and out over `fade` samples, in place; returns x. */
+export function applyFades(x: Float64Array, fade: number): Float64Array {
+  for (let n = 0; n < fade && n < x.length; n++) {
+    const g = 0.5 - 0.5 * Math.cos((Math.PI * n) / fade);
+    x[n] *= g;
+    x[x.length - 1 - n] *= g;
+  }
+  return x;
+}
+
+/** x low-passed at `cutoff` (fraction of the sample rate) by a 255-tap Blackman-windowed sinc. */
+export function lowPass(x: Float64Array, cutoff: number): Float64Array {
+  const taps = 255;
+  const mid = (taps - 1) / 2;
+  const h = new Float64Array(taps);
+  for (let j = 0; j < taps; j++) {
+    const m = j - mid;
+    const sinc = m === 0 ? 2 * cutoff : Math.sin(2 * Math.PI * cutoff * m) / (Math.PI * m);
+    const w =
+      0.42 - 0.5 * Math.cos((2 * Math.PI * j) / (taps - 1)) + 0.08 * Math.cos((4 * Math.PI * j) / (taps - 1));
+    h[j] = sinc * w;
+  }
+  const out = new Float64Array(x.length);
+  for (let n = 0; n < x.length; n++) {
+    let s = 0;
+    for (let j = Math.max(0, n + mid - x.length + 1); j < taps && n + mid - j >= 0; j++)
+      s += h[j] * x[n + mid - j];
+    out[n] = s;
+  }
+  return out;
+}
+
+/**
+ * "Broadband" noise the way real programme is broadband: white or pink noise low-passed at `cutoff`
+ * of the sample rate (0.45 = 21.6 kHz at 48 kHz), scaled to `rms`. Full-band noise (energy right up
+ * to Nyquist) has no well-defined true peak: long interpolators disagree on it by ~0.1 dB.
+ */
+export function bandLimitedNoise(
+  length: number,
+  rms: number,
+  seed: number,
+  colour: "white" | "pink" = "white",
+  cutoff = 0.45,
+): Float64Array {
+  const raw = colour === "white" ? whiteNoise(length, 1, seed) : pinkNoise(length, 1, seed);
+  const out = lowPass(raw, cutoff);
+  let sum = 0;
+  for (let n = 0; n < length; n++) sum += out[n] * out[n];
+  const g = rms / Math.sqrt(sum / Math.max(1, length));
+  for (let n = 0; n < length; n++) out[n] *= g;
+  return out;
+}
