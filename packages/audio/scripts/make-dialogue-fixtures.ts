@@ -20,7 +20,7 @@ import { encodeWav } from "../src/io/wav-writer.ts";
 
 export const FIXTURE_RATE = 48000;
 /** bump when the material changes so cached copies are rebuilt */
-export const FIXTURE_VERSION = 3;
+export const FIXTURE_VERSION = 4;
 const CLIP_SECONDS = 40;
 const SPEECH_RMS_DBFS = -23;
 
@@ -38,7 +38,8 @@ export interface DialogueFixture {
   bed: Bed;
   /** speech-to-bed ratio, dB; null without speech or without a bed */
   snrDb: number | null;
-  vocals: "spoken" | "sung" | "none";
+  /** sung: lyrics sung slowly (espeak slowed, raised, tremolo, reverb); sustained: held vowels */
+  vocals: "spoken" | "sung" | "sustained" | "none";
   durationSeconds: number;
   truthIntervals: Interval[];
 }
@@ -93,6 +94,7 @@ const LINES: { voice: string; speed: number; text: string }[] = [
 const LINE_STARTS = [1.0, 7.6, 13.9, 20.8, 27.2, 33.0];
 
 const SUNG_LYRICS = "Oh my love, the night is long and the stars are bright above the sea.";
+const SUSTAINED_VOWELS = "Ah, oh, la, la, ooh, mmm, ah, oh";
 
 /** run sox with a raw mono float output and read it back */
 function soxToFloat(args: string[], scratch: string): Float32Array {
@@ -322,6 +324,19 @@ export function makeDialogueFixtures(dir = defaultFixtureDir()): FixtureManifest
     "40",
   ]);
   const sung = placeLines([sungLine, sungLine], [2.0, 21.0], length);
+  // held vowels: the same voice stretched 3.3 times, so each vowel lasts 0.5 to 2 s
+  const heldLine = espeak({ voice: "en-us+f3", speed: 90, text: SUSTAINED_VOWELS }, scratch, [
+    "tempo",
+    "0.3",
+    "pitch",
+    "300",
+    "tremolo",
+    "5.5",
+    "20",
+    "reverb",
+    "40",
+  ]);
+  const held = placeLines([heldLine], [2.0], length);
 
   const beds: Record<Exclude<Bed, "none">, Float32Array> = {
     music: musicBed(length, scratch),
@@ -369,6 +384,29 @@ export function makeDialogueFixtures(dir = defaultFixtureDir()): FixtureManifest
       mixChannels(sung, b, 2),
     );
   }
+  const heldTruth = activeRegions(held);
+  add(
+    {
+      name: "sustained-music-10dB-stereo",
+      channels: 2,
+      bed: "music",
+      snrDb: 10,
+      vocals: "sustained",
+      truthIntervals: heldTruth,
+    },
+    mixChannels(held, scaledBed(beds.music, held, heldTruth, 10), 2),
+  );
+  add(
+    {
+      name: "sustained-dry-stereo",
+      channels: 2,
+      bed: "none",
+      snrDb: null,
+      vocals: "sustained",
+      truthIntervals: heldTruth,
+    },
+    mixChannels(held, new Float32Array(length), 2),
+  );
   add(
     {
       name: "sung-dry-stereo",

@@ -3,12 +3,14 @@ import { CONTEXT, SileroModel, WINDOW } from "./silero-model.ts";
 /**
  * Runs Silero VAD over a 16 kHz stream fast enough to keep up with the meter.
  *
- * One model call per 32 ms window costs ~135 us in onnxruntime-node, mostly per-call overhead; a
- * batch of 16 windows costs ~40 us per window. A single stream cannot be batched (the LSTM state
- * carries from window to window), so the stream is cut into blocks of BLOCK_WINDOWS windows
- * (16.4 s) and up to LANES blocks run side by side as independent streams. Each block starts from a
+ * One model call per 32 ms window costs ~135 us in onnxruntime-node (one thread, quiet machine),
+ * mostly per-call overhead; in batches of 16 / 64 windows it costs ~40 / ~37 us per window. A single
+ * stream cannot be batched (the LSTM state carries from window to window), so the stream is cut into
+ * blocks of BLOCK_WINDOWS windows (16.4 s) and up to LANES (32) blocks run side by side as independent
+ * streams; 32 lanes buffer 524 s of 16 kHz audio (34 MB). Each block starts from a
  * zero state and first replays the WARMUP_WINDOWS windows (1 s) before it, whose outputs are thrown
- * away; the model settles well within that (measured: see docs/dialogue-gating.md).
+ * away; the model settles well within that (dialogue-accuracy.test.ts compares 2 s blocks with one
+ * unbroken stream).
  *
  * Skipping what cannot be speech: a window whose RMS is below the level floor (default -60 dBFS)
  * is non-speech without asking the model, and a block whose windows are all below the floor is not
@@ -17,7 +19,7 @@ import { CONTEXT, SileroModel, WINDOW } from "./silero-model.ts";
 
 export const BLOCK_WINDOWS = 512;
 export const WARMUP_WINDOWS = 32;
-export const DEFAULT_LANES = 16;
+export const DEFAULT_LANES = 32;
 const FRAME = CONTEXT + WINDOW;
 
 export interface BatchedVadOptions {
@@ -25,6 +27,8 @@ export interface BatchedVadOptions {
   levelFloorDbfs?: number;
   /** blocks run side by side in one model call */
   lanes?: number;
+  /** block length in 32 ms windows (default BLOCK_WINDOWS; tests vary it) */
+  blockWindows?: number;
 }
 
 class GrowableFloat32 {
@@ -42,6 +46,7 @@ export class BatchedVad {
   private readonly model: SileroModel;
   private readonly floorMeanSquare: number;
   private readonly lanes: number;
+  private readonly blockWindows: number;
   /** 16 kHz audio; audio.data[0] is absolute sample audioStart */
   private readonly audio = new GrowableFloat32();
   private audioStart = 0;
@@ -59,6 +64,7 @@ export class BatchedVad {
     this.model = model;
     this.floorMeanSquare = 10 ** ((options.levelFloorDbfs ?? -60) / 10);
     this.lanes = options.lanes ?? DEFAULT_LANES;
+    this.blockWindows = options.blockWindows ?? BLOCK_WINDOWS;
   }
 
   async push(samples: Float32Array): Promise<void> {
@@ -67,7 +73,7 @@ export class BatchedVad {
     audio.data.set(samples, audio.length);
     audio.length += samples.length;
     this.totalSamples += samples.length;
-    while ((this.nextBlock + 1) * BLOCK_WINDOWS * WINDOW <= this.totalSamples) this.schedule(false);
+    while ((this.nextBlock + 1) * this.blockWindows * WINDOW <= this.totalSamples) this.schedule(false);
     while (this.pending.length >= this.lanes) await this.runBatch(this.pending.splice(0, this.lanes));
     this.trim();
   }
@@ -75,7 +81,7 @@ export class BatchedVad {
   /** probabilities per 32 ms window (window w covers 16 kHz samples [512 w, 512 w + 512)) */
   async finish(): Promise<{ probs: Float32Array; windows: number }> {
     const windows = Math.ceil(this.totalSamples / WINDOW);
-    while (this.nextBlock * BLOCK_WINDOWS < windows) this.schedule(true);
+    while (this.nextBlock * this.blockWindows < windows) this.schedule(true);
     while (this.pending.length > 0) await this.runBatch(this.pending.splice(0, this.lanes));
     this.probs.ensure(windows);
     return { probs: this.probs.data.slice(0, windows), windows };
@@ -84,10 +90,10 @@ export class BatchedVad {
   /** decide whether the next block needs the model; records its windows' level flags */
   private schedule(final: boolean): void {
     const block = this.nextBlock++;
-    const first = block * BLOCK_WINDOWS;
+    const first = block * this.blockWindows;
     const end = final
-      ? Math.min(first + BLOCK_WINDOWS, Math.ceil(this.totalSamples / WINDOW))
-      : first + BLOCK_WINDOWS;
+      ? Math.min(first + this.blockWindows, Math.ceil(this.totalSamples / WINDOW))
+      : first + this.blockWindows;
     if (this.loud.length < end) {
       const grown = new Uint8Array(Math.max(end, this.loud.length * 2));
       grown.set(this.loud);
@@ -117,15 +123,17 @@ export class BatchedVad {
     const frames = new Float32Array(batch * FRAME);
     let state = SileroModel.initialState(batch);
     const windows = Math.ceil(this.totalSamples / WINDOW);
-    for (let step = 0; step < WARMUP_WINDOWS + BLOCK_WINDOWS; step++) {
+    // the last block of the stream may be short: stop when the earliest lane's block ends
+    const steps = WARMUP_WINDOWS + Math.min(this.blockWindows, windows - blocks[0] * this.blockWindows);
+    for (let step = 0; step < steps; step++) {
       for (let lane = 0; lane < batch; lane++)
-        this.fillFrame(frames, lane, blocks[lane] * BLOCK_WINDOWS - WARMUP_WINDOWS + step);
+        this.fillFrame(frames, lane, blocks[lane] * this.blockWindows - WARMUP_WINDOWS + step);
       const out = await this.model.step(frames, state, batch);
       state = out.state;
       this.modelWindows += batch;
       if (step < WARMUP_WINDOWS) continue;
       for (let lane = 0; lane < batch; lane++) {
-        const w = blocks[lane] * BLOCK_WINDOWS - WARMUP_WINDOWS + step;
+        const w = blocks[lane] * this.blockWindows - WARMUP_WINDOWS + step;
         if (w < windows && this.loud[w] === 1) this.probs.data[w] = out.probs[lane];
       }
     }
@@ -150,7 +158,7 @@ export class BatchedVad {
   /** drop audio that no pending or future block (with its warm-up and context) still needs */
   private trim(): void {
     const firstNeededBlock = this.pending.length > 0 ? this.pending[0] : this.nextBlock;
-    const keepFrom = Math.max(0, (firstNeededBlock * BLOCK_WINDOWS - WARMUP_WINDOWS) * WINDOW - CONTEXT);
+    const keepFrom = Math.max(0, (firstNeededBlock * this.blockWindows - WARMUP_WINDOWS) * WINDOW - CONTEXT);
     const drop = keepFrom - this.audioStart;
     if (drop <= 0) return;
     const { audio } = this;

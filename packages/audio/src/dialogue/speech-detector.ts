@@ -2,8 +2,15 @@ import { Worker } from "node:worker_threads";
 import type { PcmFormat, SpeechDetector, SpeechResult } from "../types.ts";
 import type { SpeechDetectorOptions, SpeechStats } from "./speech-pipeline.ts";
 
-/** chunks posted to the worker but not yet processed; beyond this, push() waits (backpressure) */
-const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+/**
+ * Chunks reach the worker through shared memory: push() copies the chunk into a free
+ * SharedArrayBuffer slot (a memcpy) and posts the slot. Posting the Uint8Array itself would
+ * structured-clone it: serialise on this thread and deserialise on the worker, about 0.9 s of CPU
+ * for the 518 MB bench file against 0.03 s this way. The copy happens before push() first awaits,
+ * because the caller hands the same chunk to the meter next, which may transfer (detach) it.
+ * Beyond MAX_IN_FLIGHT slots waiting in the worker, push() waits (backpressure).
+ */
+const MAX_IN_FLIGHT = 16;
 
 export interface SpeechDetectorWithStats extends SpeechDetector {
   /** set once finish() has resolved */
@@ -11,7 +18,7 @@ export interface SpeechDetectorWithStats extends SpeechDetector {
 }
 
 type Outbound =
-  | { type: "ack"; bytes: number }
+  | { type: "ack"; buffer: SharedArrayBuffer }
   | { type: "done"; result: SpeechResult; stats: SpeechStats }
   | { type: "error"; message: string };
 
@@ -30,6 +37,7 @@ export function createSpeechDetector(
     workerData: { format, options: workerOptions },
   });
   let inFlight = 0;
+  const freeSlots: SharedArrayBuffer[] = [];
   let failure: Error | null = null;
   let drained: (() => void) | null = null;
   let finished: { resolve: (r: SpeechResult) => void; reject: (e: Error) => void } | null = null;
@@ -55,9 +63,12 @@ export function createSpeechDetector(
     stats: null,
     async push(chunk: Uint8Array): Promise<void> {
       if (failure) throw failure;
-      inFlight += chunk.byteLength;
-      worker.postMessage({ type: "chunk", data: chunk });
-      while (inFlight > MAX_IN_FLIGHT_BYTES && !failure) {
+      let slot = freeSlots.pop();
+      if (!slot || slot.byteLength < chunk.byteLength) slot = new SharedArrayBuffer(chunk.byteLength);
+      new Uint8Array(slot, 0, chunk.byteLength).set(chunk);
+      inFlight++;
+      worker.postMessage({ type: "chunk", buffer: slot, byteLength: chunk.byteLength });
+      while (inFlight > MAX_IN_FLIGHT && !failure) {
         await new Promise<void>((resolve) => {
           drained = resolve;
         });
@@ -78,8 +89,9 @@ export function createSpeechDetector(
 
   worker.on("message", (message: Outbound) => {
     if (message.type === "ack") {
-      inFlight -= message.bytes;
-      if (inFlight <= MAX_IN_FLIGHT_BYTES && drained) {
+      inFlight--;
+      freeSlots.push(message.buffer);
+      if (inFlight <= MAX_IN_FLIGHT && drained) {
         const wake = drained;
         drained = null;
         wake();

@@ -1,13 +1,14 @@
 /**
  * Worker thread running the speech pipeline beside the meter's workers.
- * Messages in:  { type: "chunk", data: Uint8Array } | { type: "finish" }
- * Messages out: { type: "ack", bytes } after each chunk | { type: "done", result, stats } | { type: "error", message }
+ * Messages in:  { type: "chunk", buffer: SharedArrayBuffer, byteLength } | { type: "finish" }
+ * Messages out: { type: "ack", buffer } when the slot may be reused | { type: "done", result, stats }
+ *               | { type: "error", message }
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { PcmFormat } from "../types.ts";
 import { type SpeechDetectorOptions, SpeechPipeline } from "./speech-pipeline.ts";
 
-type Inbound = { type: "chunk"; data: Uint8Array } | { type: "finish" };
+type Inbound = { type: "chunk"; buffer: SharedArrayBuffer; byteLength: number } | { type: "finish" };
 
 const port = parentPort;
 if (!port) throw new Error("speech-worker.ts must run as a worker thread");
@@ -23,8 +24,8 @@ port.on("message", (message: Inbound) => {
     try {
       const speech = await pipeline;
       if (message.type === "chunk") {
-        await speech.push(message.data);
-        port.postMessage({ type: "ack", bytes: message.data.byteLength });
+        await speech.push(new Uint8Array(message.buffer, 0, message.byteLength));
+        port.postMessage({ type: "ack", buffer: message.buffer });
       } else {
         const { result, stats } = await speech.finish();
         port.postMessage({ type: "done", result, stats }, [result.stepFlags.buffer as ArrayBuffer]);
