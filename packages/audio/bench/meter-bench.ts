@@ -4,7 +4,7 @@
  * memory on RF64 masters of 10 minutes and 2 hours (5.1, 24-bit; 6.2 GB) streamed through a pipe from
  * a generator, never written to disk.
  *
- * Options: --rounds N (default 3, interleaved, medians reported), --skip-memory, --memory-seconds S
+ * Options: --rounds N (default 3, interleaved, medians reported; 0 skips the speed part), --skip-memory, --memory-seconds S
  * (default 7200), --threads N (loupe's analyzer threads, default 2). Files and the compiled libebur128
  * driver are cached in $TMPDIR/loupe-bench. Wall and CPU times come from /usr/bin/time around each
  * process, so every tool pays its own start-up.
@@ -89,21 +89,24 @@ interface Timed {
   stderr: string;
 }
 
-/** Runs argv under /usr/bin/time; optional stdin from another process's stdout. */
+const quote = (arg: string) => `'${arg.replace(/'/g, "'\\''")}'`;
+
+/**
+ * Runs argv under /usr/bin/time. With `input`, that command's stdout is piped into argv by the shell,
+ * so argv reads a real pipe (as `generator | loupe measure -` does), not a Node socket pair.
+ */
 async function timed(argv: string[], input?: string[]): Promise<Timed> {
   const timeFile = path.join(cache, `time-${process.pid}-${Math.random().toString(36).slice(2)}.txt`);
-  const child = spawn("/usr/bin/time", ["-f", "%e %U %S %M", "-o", timeFile, ...argv], {
-    stdio: [input ? "pipe" : "ignore", "pipe", "pipe"],
-  });
-  if (input) {
-    const feeder = spawn(input[0], input.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
-    feeder.stdout.pipe(child.stdin!);
-    child.stdin!.on("error", () => {});
-  }
+  const timedArgv = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", timeFile, ...argv];
+  const child = input
+    ? spawn("sh", ["-c", `${input.map(quote).join(" ")} | ${timedArgv.map(quote).join(" ")}`], {
+        stdio: ["ignore", "pipe", "pipe"],
+      })
+    : spawn(timedArgv[0], timedArgv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  child.stdout!.setEncoding("utf8").on("data", (d) => (stdout += d));
-  child.stderr!.setEncoding("utf8").on("data", (d) => (stderr += d));
+  child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   const [wall, user, sys, rssKb] = (await readFile(timeFile, "utf8"))
     .trim()
@@ -277,5 +280,5 @@ async function memory(): Promise<void> {
 }
 
 await prepare();
-await speed();
+if (rounds > 0) await speed();
 if (!values["skip-memory"]) await memory();
