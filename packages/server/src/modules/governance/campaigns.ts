@@ -176,12 +176,14 @@ export async function reviewLine(
   caller: Caller,
   lineId: string,
   input: ReviewInput,
+  /** the campaign the caller addressed the line by (HTTP): another campaign's line is not found */
+  campaignId?: string,
 ): Promise<CampaignLine> {
   const scope = governanceScope(caller.user);
   if (scope.kind === "studio" && !scope.canWrite) throw forbidden("Security Auditors have read-only access.");
   return ctx.database.db.transaction(async (tx) => {
     const [line] = await tx.select().from(campaignLines).where(eq(campaignLines.id, lineId)).for("update");
-    if (!line) throw notFound("That line");
+    if (!line || (campaignId && line.campaignId !== campaignId)) throw notFound("That line");
     assertSeesPartner(scope, line.partnerId, "That line");
     if (scope.kind === "partner" && line.reviewer !== "vendor_manager") {
       throw forbidden("This line is reviewed by the studio.");

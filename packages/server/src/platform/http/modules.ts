@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { auditLogRoutes } from "../../modules/audit-log/routes.ts";
+import { governanceRoutes } from "../../modules/governance/routes.ts";
 import { identityAdminRoutes } from "../../modules/identity/admin-routes.ts";
 import { factorRoutes } from "../../modules/identity/factors/index.ts";
 import { identityRoutes } from "../../modules/identity/routes.ts";
@@ -13,4 +14,5 @@ export const moduleRoutes: ((api: FastifyInstance, ctx: AppContext) => Promise<v
   identityAdminRoutes,
   factorRoutes,
   auditLogRoutes,
+  governanceRoutes,
 ];
