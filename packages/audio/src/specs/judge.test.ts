@@ -122,6 +122,16 @@ describe("partner-qc v2 two-step loudness", () => {
     assert.equal(v.loudness.decidedBy, "full-programme");
     assert.equal(v.result, "pass");
   });
+  test("step 1 fails when dialogue analysis did not run, or no speech step is above the silence gate", () => {
+    const { speechPercent: _omitted, ...withoutDialogue } = measurement({ integrated: -24 });
+    const notRun = qc(withoutDialogue);
+    assert.equal(notRun.loudness.steps[0].passed, false);
+    assert.match(notRun.loudness.steps[0].note ?? "", /did not run/);
+    assert.equal(notRun.loudness.decidedBy, "full-programme");
+    const silent = qc(measurement({ dialogue: null, speech: 40, integrated: -24 }));
+    assert.match(silent.loudness.steps[0].note ?? "", /silence gate/);
+    assert.equal(silent.result, "pass");
+  });
   test("M&E: loudness not checked, true peak still checked", () => {
     const quiet = qc(measurement({ dialogue: -50, integrated: -50 }), "me");
     assert.equal(quiet.loudness.checked, false);
