@@ -3,8 +3,9 @@ import { MINUTE } from "../../../platform/clock.ts";
 import type { AppContext } from "../../../platform/context.ts";
 import type { Queryable, Tx } from "../../../platform/db/client.ts";
 import { AppError } from "../../../platform/errors.ts";
-import type { AuthMethod, RequestAuth } from "../auth-types.ts";
+import type { RequestAuth } from "../auth-types.ts";
 import { type IssuedSession, type SessionMeta, upgradeSession } from "../session-service.ts";
+import { checkThrottle, recordFailure, recordSuccess } from "../throttle.ts";
 import { countFactors, type FactorCounts } from "./factor-list.ts";
 import { mailFactorAdded, mailRecoveryCodesGenerated } from "./factor-mails.ts";
 import { generateRecoveryCodes, remainingRecoveryCodes } from "./recovery-codes.ts";
@@ -48,6 +49,7 @@ export async function assertMayEnrol(
 export interface EnrolmentOutcome {
   factorId: string;
   name: string;
+  method: "otp" | "hwk" | "swk";
   /** set when the session was rotated (the first factor completes the sign-in) */
   session: IssuedSession | null;
   /** generated automatically with the first factor: shown this once */
@@ -65,16 +67,23 @@ export async function finishEnrolment(
   actor: Actor,
   auth: RequestAuth,
   meta: SessionMeta,
-  method: AuthMethod,
   confirm: (tx: Tx) => Promise<Checked<ConfirmedFactor>>,
 ): Promise<EnrolmentOutcome> {
+  // throttled like the second step: a hardware token assigned to someone must not be claimable
+  // by guessing its codes with their password
+  const subject = { account: auth.user.id, ip: meta.ip };
+  await checkThrottle(ctx.database.db, ctx.clock, "mfa", subject);
   const result = await ctx.database.db.transaction(async (tx) => {
     await assertMayEnrol(tx, ctx, auth);
     const r = await confirm(tx);
-    if (!r.ok) return r;
+    if (!r.ok) {
+      await recordFailure(tx, ctx.clock, "mfa", subject);
+      return r;
+    }
+    await recordSuccess(tx, ctx.clock, "mfa", subject);
     const session =
       r.firstFactor || auth.session.stage === "enrol"
-        ? await upgradeSession(tx, ctx, auth.session.id, method, meta)
+        ? await upgradeSession(tx, ctx, auth.session.id, r.method, meta)
         : null;
     const recovery =
       r.firstFactor && (await remainingRecoveryCodes(tx, auth.user.id)) === 0
@@ -91,6 +100,7 @@ export async function finishEnrolment(
   return {
     factorId: result.factorId,
     name: result.name,
+    method: result.method,
     session: result.session,
     recoveryCodes: result.recoveryCodes,
     counts: result.counts,

@@ -5,6 +5,7 @@ import type { Queryable } from "../../../platform/db/client.ts";
 import { AppError, notFound } from "../../../platform/errors.ts";
 import { users } from "../../directory/schema.ts";
 import { revokeSessions } from "../session-service.ts";
+import { clearAccountThrottle } from "../throttle.ts";
 import { countFactors, type FactorType } from "./factor-list.ts";
 import { oathTokens, recoveryCodes, totpAuthenticators, webauthnCredentials } from "./schema.ts";
 import { type FactorOwner, userTarget } from "./verification.ts";
@@ -173,6 +174,8 @@ export async function adminResetFactors(
       )
       .returning({ id: recoveryCodes.id });
     const sessionsEnded = await revokeSessions(tx, ctx, user.id, undefined, "factors_reset");
+    // a reset restores access: a second-factor throttle that reached its hard cap is cleared
+    await clearAccountThrottle(tx, "mfa", user.id);
     const counts = {
       totp: totp.length,
       oath: oath.length,

@@ -214,5 +214,5 @@ export async function confirmOathToken(
     target: userTarget(owner),
     details: { type: "oath", factorId: token.id, serial, name },
   });
-  return { ok: true, factorId: token.id, name, firstFactor: before.total === 0 };
+  return { ok: true, factorId: token.id, name, method: "otp", firstFactor: before.total === 0 };
 }

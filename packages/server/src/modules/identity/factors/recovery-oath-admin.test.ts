@@ -155,6 +155,28 @@ describe(`recovery codes, hardware OATH tokens and admin reset (${testDatabaseKi
     assert.equal(inventory.find((x: { serial: string }) => x.serial === "TK-2").status, "active");
   });
 
+  test("guessing the code of an assigned token is throttled", async () => {
+    const holder = await signedInWithPassword(t);
+    assert.equal(
+      (await call(t, adminBrowser, "POST", "/api/oath-tokens/TK-1/assign", { userId: holder.user.id }))
+        .statusCode,
+      200,
+    );
+    let status = 0;
+    for (let i = 0; i < 10 && status !== 429; i++) {
+      const guess = String(100000 + i);
+      status = (
+        await call(t, holder.browser, "POST", "/api/factors/oath/claim", { serial: "TK-1", code: guess })
+      ).statusCode;
+    }
+    assert.equal(status, 429);
+    const right = await call(t, holder.browser, "POST", "/api/factors/oath/claim", {
+      serial: "TK-1",
+      code: tokenCode(6, 30, "SHA1"),
+    });
+    assert.equal(right.statusCode, 429, "even the right code waits");
+  });
+
   test("a recovery code signs in once (amr rec), the user is mailed how many remain; stored only hashed", async () => {
     const rows = await t.database.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, person.id));
     assert.equal(rows.length, 10);

@@ -144,7 +144,7 @@ export async function factorSelfRoutes(api: FastifyInstance, ctx: AppContext): P
     async (req, reply) => {
       const auth = authFrom(req);
       const actor = actorOf(req);
-      const out = await finishEnrolment(ctx, actor, auth, meta(req), "otp", (tx) =>
+      const out = await finishEnrolment(ctx, actor, auth, meta(req), (tx) =>
         confirmTotpEnrolment(tx, ctx, actor, auth.user, req.body.id, req.body.code),
       );
       return { ...out, urgeSecondFactor: out.counts.total < 2, session: rotated(reply, out.session) };
@@ -165,7 +165,7 @@ export async function factorSelfRoutes(api: FastifyInstance, ctx: AppContext): P
     async (req, reply) => {
       const auth = authFrom(req);
       const actor = actorOf(req);
-      const out = await finishEnrolment(ctx, actor, auth, meta(req), "otp", (tx) =>
+      const out = await finishEnrolment(ctx, actor, auth, meta(req), (tx) =>
         confirmOathToken(tx, ctx, actor, auth.user, req.body.serial, req.body.code),
       );
       return { ...out, urgeSecondFactor: out.counts.total < 2, session: rotated(reply, out.session) };
@@ -207,16 +207,18 @@ export async function factorSelfRoutes(api: FastifyInstance, ctx: AppContext): P
     async (req, reply) => {
       const auth = authFrom(req);
       const actor = actorOf(req);
-      let amr: "hwk" | "swk" = "hwk";
-      const out = await finishEnrolment(ctx, actor, auth, meta(req), "hwk", async (tx) => {
-        const result = await verifyWebauthnRegistration(tx, ctx, actor, auth.user, auth.session.id, {
+      const out = await finishEnrolment(ctx, actor, auth, meta(req), (tx) =>
+        verifyWebauthnRegistration(tx, ctx, actor, auth.user, auth.session.id, {
           name: req.body.name,
           response: req.body.response as never,
-        });
-        if (result.ok) amr = result.amr;
-        return result;
-      });
-      return { ...out, amr, urgeSecondFactor: out.counts.total < 2, session: rotated(reply, out.session) };
+        }),
+      );
+      return {
+        ...out,
+        amr: out.method as "hwk" | "swk",
+        urgeSecondFactor: out.counts.total < 2,
+        session: rotated(reply, out.session),
+      };
     },
   );
 

@@ -20,6 +20,30 @@ describe(`TOTP enrolment, sign-in and management over HTTP (${testDatabaseKind()
   });
   after(() => t.close());
 
+  test("the OpenAPI document describes the factor routes", async () => {
+    const doc = (await t.app.inject({ method: "GET", url: "/api/openapi.json" })).json();
+    for (const path of [
+      "/api/factors",
+      "/api/factors/totp",
+      "/api/factors/totp/confirm",
+      "/api/factors/oath/claim",
+      "/api/factors/webauthn/options",
+      "/api/factors/webauthn/verify",
+      "/api/factors/{id}",
+      "/api/factors/recovery-codes",
+      "/api/auth/mfa/otp",
+      "/api/auth/mfa/recovery-code",
+      "/api/auth/mfa/webauthn/options",
+      "/api/auth/mfa/webauthn/verify",
+      "/api/auth/step-up/otp",
+      "/api/oath-tokens/import",
+      "/api/users/{id}/reset-factors",
+    ]) {
+      assert.ok(doc.paths[path], `${path} is documented`);
+    }
+    assert.ok(doc.paths["/api/auth/mfa/otp"].post.summary);
+  });
+
   test("enrolment is refused without a password-proven session, and at stage password", async () => {
     const anonymous = await call(t, newBrowser(), "POST", "/api/factors/totp", { label: "x" });
     assert.equal(anonymous.statusCode, 401);

@@ -82,6 +82,8 @@ export async function startTotpEnrolment(
 export interface ConfirmedFactor {
   factorId: string;
   name: string;
+  /** what this factor adds to a session's amr */
+  method: "otp" | "hwk" | "swk";
   /** the user had no factor before this one */
   firstFactor: boolean;
 }
@@ -127,5 +129,5 @@ export async function confirmTotpEnrolment(
     target: userTarget(owner),
     details: { type: "totp", factorId, name: row.label },
   });
-  return { ok: true, factorId, name: row.label, firstFactor: before.total === 0 };
+  return { ok: true, factorId, name: row.label, method: "otp", firstFactor: before.total === 0 };
 }

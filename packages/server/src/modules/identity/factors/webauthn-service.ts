@@ -212,7 +212,7 @@ export async function verifyWebauthnRegistration(
     target: userTarget(owner),
     details: { type: "webauthn", factorId: id, name: input.name, amr, aaguid: info.aaguid, credentialId },
   });
-  return { ok: true, factorId: id, name: input.name, amr, firstFactor: before.total === 0 };
+  return { ok: true, factorId: id, name: input.name, amr, method: amr, firstFactor: before.total === 0 };
 }
 
 export async function webauthnAuthenticationOptions(

@@ -160,6 +160,21 @@ describe(`WebAuthn security keys and passkeys, with a software authenticator (${
     assert.equal(phished.res.json().error.details.reason, "invalid_response");
   });
 
+  test("a passkey as the first factor completes the session with amr swk", async () => {
+    const fresh = await signedInWithPassword(t);
+    const passkey = new SoftAuthenticator({
+      origin,
+      synced: true,
+      attachment: "platform",
+      transports: ["internal"],
+    });
+    const { res } = await register(fresh.browser, passkey, "Phone-free laptop passkey");
+    assert.equal(res.statusCode, 200, res.body);
+    const state = (await call(t, fresh.browser, "GET", "/api/auth/session")).json();
+    assert.equal(state.session.stage, "complete");
+    assert.deepEqual(state.session.amr, ["pwd", "swk"]);
+  });
+
   test("a synced platform passkey is a software key (swk); several keys per person, each named", async () => {
     const { b } = await signInWithKey(key); // signing in with the second factor counts as a fresh step-up
     const passkey = new SoftAuthenticator({
