@@ -208,28 +208,31 @@ describe("WAV reader", () => {
     const trailer = new Uint8Array([...new TextEncoder().encode("LIST"), 4, 0, 0, 0, 9, 9, 9, 9]);
     // a 4.3 GB "file" served without copying: header bytes, then the data region as-is, then a trailer
     const size = header.length + dataBytes + trailer.length;
+    let position = 0;
     const source: ByteSource = {
-      position: 0,
+      get position() {
+        return position;
+      },
       size,
       async read(n, target) {
-        const want = Math.min(n, size - this.position);
+        const want = Math.min(n, size - position);
         const out = target && target.length >= want ? target.subarray(0, want) : new Uint8Array(want);
         for (let i = 0; i < want; i++) {
-          const at = this.position + i;
+          const at = position + i;
           if (at < header.length) out[i] = header[at];
           else if (at >= header.length + dataBytes) out[i] = trailer[at - header.length - dataBytes];
           else if (at >= header.length + 64) break; // the data region: contents do not matter here
         }
-        this.position += want;
+        position += want;
         return out;
       },
       async skip(n) {
-        const skipped = Math.min(n, size - this.position);
-        this.position += skipped;
+        const skipped = Math.min(n, size - position);
+        position += skipped;
         return skipped;
       },
       seek(offset) {
-        this.position = offset;
+        position = offset;
       },
       async close() {},
     };
