@@ -20,7 +20,7 @@ import { encodeWav } from "../src/io/wav-writer.ts";
 
 export const FIXTURE_RATE = 48000;
 /** bump when the material changes so cached copies are rebuilt */
-export const FIXTURE_VERSION = 4;
+export const FIXTURE_VERSION = 5;
 const CLIP_SECONDS = 40;
 const SPEECH_RMS_DBFS = -23;
 
@@ -99,7 +99,10 @@ const SUSTAINED_VOWELS = "Ah, oh, la, la, ooh, mmm, ah, oh";
 /** run sox with a raw mono float output and read it back */
 function soxToFloat(args: string[], scratch: string): Float32Array {
   const out = path.join(scratch, `sox-${Math.random().toString(36).slice(2)}.f32`);
-  execFileSync("sox", [...args.map((a) => (a === "OUT" ? out : a))], { stdio: ["ignore", "ignore", "pipe"] });
+  // -R: repeatable noise, so every run builds the same material
+  execFileSync("sox", ["-R", ...args.map((a) => (a === "OUT" ? out : a))], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   const bytes = readFileSync(out);
   rmSync(out);
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4).slice();
