@@ -50,6 +50,24 @@ export function registerAuth(api: FastifyInstance, ctx: AppContext): void {
  * query joins session, user and roles.
  */
 export function loadAuth(ctx: AppContext) {
+  // prepared once: on PostgreSQL the plan is reused, on both the SQL is built once
+  const authQuery = ctx.database.db
+    .select({
+      s: sessions,
+      user: {
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        status: users.status,
+        partnerId: users.partnerId,
+      },
+      role: userRoles.role,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(userRoles, eq(userRoles.userId, users.id))
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare("loupe_load_auth");
   return async function loadAuthHook(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     req.auth = null;
     req.authEnded = null;
@@ -59,23 +77,8 @@ export function loadAuth(ctx: AppContext) {
     if (!token) return;
     const id = hashToken(token);
     const db = ctx.database.db;
-    const [row] = await db
-      .select({
-        s: sessions,
-        user: {
-          id: users.id,
-          email: users.email,
-          name: users.name,
-          status: users.status,
-          partnerId: users.partnerId,
-        },
-        roles: sql<
-          Role[]
-        >`coalesce((select array_agg(${userRoles.role}) from ${userRoles} where ${userRoles.userId} = ${users.id}), '{}')`,
-      })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(sessions.id, id));
+    const rows = await authQuery.execute({ id });
+    const row = rows[0];
     const end = async (why: AuthEnded, reason?: string) => {
       req.authEnded = why;
       clearSessionCookie(reply);
@@ -97,7 +100,7 @@ export function loadAuth(ctx: AppContext) {
       await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
     }
     req.auth = {
-      user: { ...row.user, status: row.user.status as UserStatus, roles: parseRoles(row.roles) },
+      user: { ...row.user, status: row.user.status as UserStatus, roles: rolesOf(rows) },
       session: {
         id: row.s.id,
         userId: row.s.userId,
@@ -113,16 +116,9 @@ export function loadAuth(ctx: AppContext) {
   };
 }
 
-/** array_agg comes back as an array from node-postgres and PGlite; be strict about its shape */
-function parseRoles(value: unknown): Role[] {
-  if (Array.isArray(value)) return value as Role[];
-  if (typeof value === "string") {
-    return value
-      .replace(/^\{|\}$/g, "")
-      .split(",")
-      .filter(Boolean) as Role[];
-  }
-  return [];
+/** one row per role (or one row with a null role): the user's roles */
+function rolesOf(rows: { role: Role | null }[]): Role[] {
+  return rows.flatMap((r) => (r.role ? [r.role] : []));
 }
 
 /**

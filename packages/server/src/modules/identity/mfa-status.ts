@@ -21,19 +21,18 @@ export async function mfaStatusOf(
   ctx: Pick<AppContext, "clock" | "config">,
   user: { id: string; partnerId: string | null; roles: readonly Role[] },
 ): Promise<MfaStatus> {
-  const [counts, partnerRows, grace] = await Promise.all([
-    countFactors(q, user.id),
-    user.partnerId
-      ? q
-          .select({ mfaEnforcementDate: partners.mfaEnforcementDate })
-          .from(partners)
-          .where(eq(partners.id, user.partnerId))
-      : Promise.resolve([]),
-    q
-      .select({ userId: mfaGraceAccounts.userId })
-      .from(mfaGraceAccounts)
-      .where(eq(mfaGraceAccounts.userId, user.id)),
-  ]);
+  // sequential: inside a transaction node-postgres runs one query at a time anyway
+  const counts = await countFactors(q, user.id);
+  const partnerRows = user.partnerId
+    ? await q
+        .select({ mfaEnforcementDate: partners.mfaEnforcementDate })
+        .from(partners)
+        .where(eq(partners.id, user.partnerId))
+    : [];
+  const grace = await q
+    .select({ userId: mfaGraceAccounts.userId })
+    .from(mfaGraceAccounts)
+    .where(eq(mfaGraceAccounts.userId, user.id));
   const decision = mfaEnrolmentDecision({
     user: { partnerId: user.partnerId, roles: user.roles, preExisting: grace.length > 0 },
     partner: partnerRows[0] ?? null,

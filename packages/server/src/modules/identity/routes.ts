@@ -202,7 +202,7 @@ export async function identityRoutes(app: FastifyInstance, ctx: AppContext): Pro
     async (req, reply) => {
       const auth = authFrom(req);
       const issued = await ctx.database.db.transaction(async (tx) => {
-        const mfa = await mfaStatusOf(tx, ctx, auth.user);
+        const mfa = await mfaStatusOf(ctx.database.db, ctx, auth.user);
         if (mfa.decision !== "urged") {
           throw new AppError("MFA_ENROLMENT_REQUIRED", "Two-step verification must be set up now.");
         }

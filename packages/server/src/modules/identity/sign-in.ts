@@ -99,11 +99,12 @@ export async function signIn(
     throw new AppError("UNAUTHENTICATED", SIGN_IN_REFUSED);
   }
 
+  // read outside the transaction: the factor count runs its queries side by side
+  const roles = await rolesOf(db, user.id);
+  const mfa = await mfaStatusOf(db, ctx, { id: user.id, partnerId: user.partnerId, roles });
   return db.transaction(async (tx) => {
     await recordSuccess(tx, ctx.clock, "pwd", subject);
     if (meta.previousSessionId) await revokeSession(tx, ctx, meta.previousSessionId, "replaced_by_sign_in");
-    const roles = await rolesOf(tx, user.id);
-    const mfa = await mfaStatusOf(tx, ctx, { id: user.id, partnerId: user.partnerId, roles });
     const stage: SessionStage = mfa.factorCount > 0 ? "password" : "enrol";
     const session = await createSession(tx, ctx, user, { stage, amr: ["pwd"] }, meta);
     await recordAudit(
