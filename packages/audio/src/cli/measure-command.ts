@@ -4,6 +4,7 @@
  * says whether everything was measured (0) or not (2). Usage errors exit 1.
  */
 import { existsSync, fstatSync } from "node:fs";
+import { isatty } from "node:tty";
 import { isAudioReadError } from "../io/errors.ts";
 import { analyseFile, analyseStream, type MeasurementReport, type MeasureOptions } from "../measure.ts";
 import type { MeasurementResult } from "../types.ts";
@@ -92,7 +93,8 @@ async function measureOne(
   };
   try {
     if (file !== "-") return await analyseFile(file, options);
-    if (process.stdin.isTTY) {
+    // isatty, not process.stdin.isTTY: touching process.stdin creates a stream that could read fd 0
+    if (isatty(0)) {
       process.stderr.write("loupe: -: standard input is a terminal; pipe a WAV/RF64 stream into it\n");
       return undefined;
     }
