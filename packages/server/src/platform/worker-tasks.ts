@@ -1,5 +1,6 @@
 import { campaignTask } from "../modules/governance/periodic.ts";
+import { factorCleanupTask } from "../modules/identity/factors/cleanup-task.ts";
 import type { PeriodicTask } from "./worker.ts";
 
 /** Every module's periodic tasks. Add a module's tasks here. */
-export const periodicTasks: PeriodicTask[] = [campaignTask];
+export const periodicTasks: PeriodicTask[] = [campaignTask, factorCleanupTask];

@@ -6,6 +6,7 @@ import { MINUTE } from "../../../platform/clock.ts";
 import { createTestContext, type TestContext } from "../../../test-support/test-context.ts";
 import { testDatabaseKind } from "../../../test-support/test-database.ts";
 import { type Browser, call } from "../test-helpers.ts";
+import { purgeStaleFactorState } from "./cleanup-task.ts";
 import { webauthnCredentials } from "./schema.ts";
 import { passwordStep, signedInWithPassword } from "./test-support/helpers.ts";
 import { SoftAuthenticator } from "./test-support/soft-authenticator.ts";
@@ -98,6 +99,9 @@ describe(`WebAuthn security keys and passkeys, with a software authenticator (${
     });
     assert.equal(tooLate.statusCode, 400);
     assert.equal(tooLate.json().error.details.reason, "expired");
+    // the worker deletes expired challenges
+    assert.ok((await purgeStaleFactorState(t)).challenges >= 1);
+    assert.equal((await purgeStaleFactorState(t)).challenges, 0);
   });
 
   test("a signature counter that goes backwards is refused and audited", async () => {
