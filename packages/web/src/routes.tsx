@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { Role } from "./api/session.ts";
 import { AuditLogPage } from "./pages/admin/AuditLogPage.tsx";
+import { HardwareTokensPage } from "./pages/admin/HardwareTokensPage.tsx";
 import { UsersPage } from "./pages/admin/UsersPage.tsx";
 import { HomePage } from "./pages/HomePage.tsx";
 import { SecuritySettingsPage } from "./pages/SecuritySettingsPage.tsx";
@@ -27,6 +28,13 @@ export const appRoutes: AppRoute[] = [
     element: () => <UsersPage />,
     roles: ["studio_admin"],
     navLabel: "Users",
+    navGroup: "Administration",
+  },
+  {
+    path: "/admin/hardware-tokens",
+    element: () => <HardwareTokensPage />,
+    roles: ["studio_admin"],
+    navLabel: "Hardware tokens",
     navGroup: "Administration",
   },
   {

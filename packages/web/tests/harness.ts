@@ -49,6 +49,8 @@ export interface Harness {
   smtp: SmtpSink;
   browser: BrowserContext;
   page: Page;
+  /** Content-Security-Policy violations the browser reported (the UI must cause none) */
+  cspViolations: string[];
   /** where failure screenshots (and any the test asks for) go */
   screenshotDir: string;
   /** a fresh single-use bootstrap link, as the server prints it at first start */
@@ -138,8 +140,10 @@ export async function startHarness(opts: { env?: Record<string, string> } = {}):
   }
   const page = browser.pages()[0] ?? (await browser.newPage());
   const consoleProblems: string[] = [];
+  const cspViolations: string[] = [];
   page.on("console", (m) => {
     if (m.type() === "error") consoleProblems.push(m.text());
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
   });
 
   const harness: Harness = {
@@ -150,6 +154,7 @@ export async function startHarness(opts: { env?: Record<string, string> } = {}):
     smtp,
     browser,
     page,
+    cspViolations,
     screenshotDir,
     async bootstrapLink() {
       const link = await issueBootstrapLink(ctx);

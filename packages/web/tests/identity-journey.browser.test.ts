@@ -4,14 +4,17 @@
  * a password, must enrol at first sign-in (TOTP, code computed from the secret the page shows),
  * gets recovery codes, signs out and in with password + code; registers a security key through
  * the DevTools virtual authenticator and signs in with it; uses a recovery code once, and a second
- * use of that code is refused.
+ * use of that code is refused. Then the admin journeys (admin-journeys.ts) in the same browser:
+ * hardware tokens, password reset keeping MFA, admin factor reset after step-up.
  */
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { partners } from "../../server/src/modules/directory/schema.ts";
+import { describeAdminJourneys } from "./admin-journeys.ts";
 import { type Harness, hasChromium, startHarness } from "./harness.ts";
+import { bootstrapAdmin, enrolTotp, expectHome, invite, proveWithCode, signIn, signOut } from "./steps.ts";
 
 const skip = hasChromium ? false : "Chromium is not installed (/usr/bin/chromium)";
 
@@ -29,39 +32,6 @@ const USER = {
 
 /** state carried from one step of the journey to the next */
 const journey: { adminSecret?: string; userSecret?: string; recoveryCodes?: string[] } = {};
-
-async function signIn(page: Page, h: Harness, who: { email: string; password: string }) {
-  await page.goto(`${h.baseUrl}/sign-in`);
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel(/^Password/).fill(who.password);
-  await page.getByRole("button", { name: "Continue" }).click();
-}
-
-async function signOut(page: Page, name: string) {
-  await page.getByRole("button", { name: `Account menu for ${name}` }).click();
-  await page.getByRole("menuitem", { name: "Sign out" }).click();
-  await page.getByText("You are signed out.").waitFor();
-}
-
-/** the must-enrol step: authenticator app, with the code computed from the secret on the page */
-async function enrolTotp(page: Page, h: Harness): Promise<{ secret: string; codes: string[] }> {
-  await page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
-  await page.getByRole("button", { name: "Set up authenticator app" }).click();
-  const secret = (await page.getByTestId("totp-secret").textContent())!.replace(/\s+/g, "");
-  assert.match(secret, /^[A-Z2-7]{16,}$/, "the typed secret is shown as base32");
-  await page.getByRole("img", { name: /QR code/ }).waitFor();
-  await page.getByLabel("Code from your authenticator app").fill(h.nextTotp(secret));
-  await page.getByRole("button", { name: "Confirm and turn on" }).click();
-  const list = page.getByRole("list", { name: "Recovery codes" });
-  await list.waitFor();
-  const codes = (await list.getByRole("listitem").allTextContents()).map((c) => c.trim());
-  assert.equal(codes.length, 10, "ten recovery codes are shown once");
-  const cont = page.getByRole("button", { name: "Continue to Loupe" });
-  assert.equal(await cont.isDisabled(), true, "going on needs the 'I have saved them' confirmation");
-  await page.getByLabel("I have saved my recovery codes somewhere safe").check();
-  await cont.click();
-  return { secret, codes };
-}
 
 describe("identity journey in Chromium", { skip }, () => {
   let h: Harness;
@@ -83,38 +53,14 @@ describe("identity journey in Chromium", { skip }, () => {
 
   test("the first Studio Admin bootstraps from the printed link and must enrol TOTP first", async (t) => {
     await h.guard(t, async () => {
-      await page.goto(await h.bootstrapLink());
-      await page.getByRole("heading", { name: "Create the first Studio Admin" }).waitFor();
-      await page.getByLabel("Your full name").fill(ADMIN.name);
-      await page.getByLabel("Your work email").fill(ADMIN.email);
-      await page.getByLabel("New password").fill(ADMIN.password);
-      await h.screenshot("01-bootstrap");
-      await page.getByRole("button", { name: "Create account" }).click();
-
-      await page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
-      await h.screenshot("02-must-enrol");
-      const { secret } = await enrolTotp(page, h);
-      journey.adminSecret = secret;
-      await page.getByRole("heading", { name: `Welcome, ${ADMIN.name}` }).waitFor();
+      journey.adminSecret = await bootstrapAdmin(page, h, ADMIN, "01");
       await page.getByRole("link", { name: "Users" }).first().waitFor();
     });
   });
 
   test("the admin invites a partner user, who confirms the email from the mail and sets a password", async (t) => {
     await h.guard(t, async () => {
-      await page.getByRole("navigation").getByRole("link", { name: "Users" }).click();
-      await page.getByRole("heading", { name: "Users" }).waitFor();
-      await page.getByRole("button", { name: "Invite user" }).click();
-      const dialog = page.getByRole("dialog", { name: "Invite a user" });
-      await dialog.getByLabel("Full name").fill(USER.name);
-      await dialog.getByLabel("Email").fill(USER.email);
-      await dialog.getByLabel("Organisation").click();
-      await page.getByRole("option", { name: PARTNER.name }).click();
-      await dialog.getByLabel("Operator").check();
-      await h.screenshot("03-invite");
-      await dialog.getByRole("button", { name: "Send invitation" }).click();
-      await page.getByText(`Invitation sent to ${USER.email}.`).waitFor();
-      await page.getByRole("table", { name: "Users" }).getByText(USER.email).waitFor();
+      await invite(page, h, USER, PARTNER.name, "Operator", "03-invite");
       await h.screenshot("04-users");
       await signOut(page, ADMIN.name);
 
@@ -149,17 +95,25 @@ describe("identity journey in Chromium", { skip }, () => {
       const { secret, codes } = await enrolTotp(page, h);
       journey.userSecret = secret;
       journey.recoveryCodes = codes;
-      await page.getByRole("heading", { name: `Welcome, ${USER.name}` }).waitFor();
+      await expectHome(page, USER.name);
       // a partner operator has no administration pages
       assert.equal(await page.getByRole("link", { name: "Users" }).count(), 0);
       await signOut(page, USER.name);
 
-      await signIn(page, h, USER);
+      // this time with the keyboard alone: the email field has focus, Tab moves on, Enter submits
+      await page.goto(`${h.baseUrl}/sign-in`);
+      await page.getByLabel("Email").waitFor();
+      await page.keyboard.type(USER.email);
+      await page.keyboard.press("Tab");
+      await page.keyboard.type(USER.password);
+      await page.keyboard.press("Enter");
       await page.getByRole("heading", { name: "Confirm it is you" }).waitFor();
       await h.screenshot("06-second-factor");
-      await page.getByRole("textbox", { name: "Authenticator code" }).fill(h.nextTotp(secret));
-      await page.getByRole("button", { name: "Verify code" }).click();
-      await page.getByRole("heading", { name: `Welcome, ${USER.name}` }).waitFor();
+      // the code field has focus on arrival
+      await page.getByRole("textbox", { name: "Authenticator code" }).waitFor();
+      await page.keyboard.type(h.nextTotp(secret));
+      await page.keyboard.press("Enter");
+      await expectHome(page, USER.name);
     });
   });
 
@@ -192,7 +146,7 @@ describe("identity journey in Chromium", { skip }, () => {
       await page.getByRole("heading", { name: "Confirm it is you" }).waitFor();
       await page.getByRole("tab", { name: "Security key" }).click();
       await page.getByRole("button", { name: "Use security key" }).click();
-      await page.getByRole("heading", { name: `Welcome, ${USER.name}` }).waitFor();
+      await expectHome(page, USER.name);
       await key.remove();
     });
   });
@@ -205,7 +159,7 @@ describe("identity journey in Chromium", { skip }, () => {
       await page.getByRole("tab", { name: "Recovery code" }).click();
       await page.getByRole("textbox", { name: "Recovery code" }).fill(code);
       await page.getByRole("button", { name: "Use recovery code" }).click();
-      await page.getByRole("heading", { name: `Welcome, ${USER.name}` }).waitFor();
+      await expectHome(page, USER.name);
       await signOut(page, USER.name);
 
       await signIn(page, h, USER);
@@ -214,8 +168,37 @@ describe("identity journey in Chromium", { skip }, () => {
       await page.getByRole("button", { name: "Use recovery code" }).click();
       const alert = page.getByRole("alert").filter({ hasText: "Not verified" });
       await alert.waitFor();
+      assert.match((await alert.textContent()) ?? "", /already used/i);
       await h.screenshot("08-recovery-code-refused");
       assert.equal(await page.getByRole("heading", { name: `Welcome, ${USER.name}` }).count(), 0);
     });
+  });
+
+  test("the admin searches the audit log and exports it as CSV", async (t) => {
+    await h.guard(t, async () => {
+      await page.getByRole("button", { name: "Start again" }).click();
+      await signIn(page, h, ADMIN);
+      await proveWithCode(page, h.nextTotp(journey.adminSecret!));
+      await page.getByRole("navigation").getByRole("link", { name: "Audit log" }).click();
+      await page.getByRole("heading", { name: "Audit log" }).waitFor();
+      await page.getByLabel("Target").fill(USER.email);
+      await page.getByRole("button", { name: "Search" }).click();
+      const table = page.getByRole("table", { name: "Audit log entries" });
+      await table.getByRole("row").nth(1).waitFor();
+      // the refused second use of the recovery code is on record
+      await table.getByRole("row").filter({ hasText: "failure" }).first().waitFor();
+      await h.screenshot("09-audit-log");
+      const href = await page.getByRole("link", { name: "Export CSV" }).getAttribute("href");
+      const csv = await page.request.get(`${h.baseUrl}${href}`);
+      assert.equal(csv.status(), 200);
+      assert.match(csv.headers()["content-type"] ?? "", /text\/csv/);
+      assert.match(await csv.text(), new RegExp(USER.email.replace(/\./g, "\\.")));
+    });
+  });
+
+  describeAdminJourneys({ harness: () => h, admin: ADMIN, adminSecret: () => journey.adminSecret! });
+
+  test("no page broke the content security policy", () => {
+    assert.deepEqual(h.cspViolations, []);
   });
 });

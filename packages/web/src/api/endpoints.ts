@@ -42,7 +42,10 @@ export const endpoints = {
   users: "/api/admin/users",
   userAction: (id: string, verb: "suspend" | "reactivate" | "deactivate" | "resend-invitation") =>
     `/api/admin/users/${encodeURIComponent(id)}/${verb}`,
-  userResetFactors: (id: string) => `/api/admin/users/${encodeURIComponent(id)}/reset-factors`,
+  userResetFactors: (id: string) => `/api/users/${encodeURIComponent(id)}/reset-factors`,
+  oathTokens: "/api/oath-tokens",
+  oathImport: "/api/oath-tokens/import",
+  oathAssign: (serial: string) => `/api/oath-tokens/${encodeURIComponent(serial)}/assign`,
   partners: "/api/partners",
   audit: "/api/audit-log",
   auditCsv: "/api/audit-log/export.csv",

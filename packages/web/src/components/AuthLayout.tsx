@@ -12,7 +12,7 @@ export function AuthLayout(props: {
   return (
     <Box bg="gray.0" mih="100vh" py={48} px="md">
       <Center>
-        <Stack w="100%" maw={props.wide ? 640 : 440} gap="lg">
+        <Stack w="100%" maw={props.wide ? 640 : 480} gap="lg">
           <Group gap="xs" justify="center">
             <Logo size={28} />
             <Text fw={700} fz="xl">

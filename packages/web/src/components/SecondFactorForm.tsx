@@ -73,7 +73,7 @@ export function SecondFactorForm(props: {
   return (
     <Stack gap="md">
       <Tabs value={tab} onChange={(v) => v && setTab(v as FactorMethod)} keepMounted={false}>
-        <Tabs.List grow aria-label="How to prove it is you">
+        <Tabs.List aria-label="How to prove it is you">
           {methods.includes("otp") && <Tabs.Tab value="otp">Authenticator code</Tabs.Tab>}
           {methods.includes("webauthn") && <Tabs.Tab value="webauthn">Security key</Tabs.Tab>}
           {methods.includes("recovery") && <Tabs.Tab value="recovery">Recovery code</Tabs.Tab>}

@@ -1,6 +1,7 @@
 import { Button, Stack, Text, TextInput } from "@mantine/core";
+import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { post } from "../../api/client.ts";
+import { get, post } from "../../api/client.ts";
 import { endpoints } from "../../api/endpoints.ts";
 import { CodeInput } from "../CodeInput.tsx";
 import { ErrorAlert } from "../ErrorAlert.tsx";
@@ -9,7 +10,15 @@ import { type EnrolProps, recoveryCodesIn } from "./types.ts";
 
 /** A hardware OATH token the studio assigned to you: prove you hold it with one code. */
 export function HardwareTokenEnrol({ onEnrolled }: EnrolProps) {
-  const [serial, setSerial] = useState("");
+  // a token the studio assigned to this person and that waits for its first code
+  const pending = useQuery({
+    queryKey: ["factors", "pending-tokens"],
+    queryFn: async () =>
+      (await get<{ pendingTokens?: { serial: string }[] }>(endpoints.factors)).pendingTokens ?? [],
+  });
+  const assigned = pending.data?.[0]?.serial;
+  const [typedSerial, setSerial] = useState<string | null>(null);
+  const serial = typedSerial ?? assigned ?? "";
   const [code, setCode] = useState("");
   const [busy, setBusy] = useState(false);
   const stepUp = useStepUp();
@@ -37,6 +46,11 @@ export function HardwareTokenEnrol({ onEnrolled }: EnrolProps) {
           Use this if the studio gave you a code-generating token. Press its button and type the code it
           shows.
         </Text>
+        {assigned && (
+          <Text size="sm" fw={500}>
+            The studio assigned token {assigned} to you.
+          </Text>
+        )}
         <TextInput
           label="Serial number"
           description="Printed on the back of the token."

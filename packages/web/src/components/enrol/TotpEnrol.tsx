@@ -110,7 +110,7 @@ export function TotpEnrol({ onEnrolled, defaultName = "Authenticator app" }: Enr
               fz="md"
               data-testid="totp-secret"
               aria-label={`Secret key: ${grouped}`}
-              style={{ letterSpacing: "0.08em", wordBreak: "break-all" }}
+              style={{ letterSpacing: "0.08em", whiteSpace: "pre-wrap", wordBreak: "break-word" }}
             >
               {grouped}
             </Code>

@@ -157,7 +157,7 @@ export function AuditLogPage() {
             ? `${rows.length}${events.hasNextPage ? "+" : ""} ${rows.length === 1 ? "entry" : "entries"}, newest first`
             : "Loading…"}
         </Text>
-        <Table.ScrollContainer minWidth={900}>
+        <Table.ScrollContainer minWidth={820}>
           <Table verticalSpacing="xs" striped aria-label="Audit log entries" fz="sm">
             <Table.Thead>
               <Table.Tr>
