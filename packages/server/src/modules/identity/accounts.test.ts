@@ -360,6 +360,13 @@ describe(`accounts (${testDatabaseKind()})`, () => {
       });
       const ob = await browserWithSession(t, op.id);
       assert.equal((await call(t, ob, "GET", "/api/audit-log")).statusCode, 403);
+      // the refusal itself is logged (ASVS 16.3.2)
+      const [denied] = await t.database.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, "access.denied"), eq(auditEvents.actorUserId, op.id)));
+      assert.equal(denied.outcome, "failure");
+      assert.deepEqual(denied.details, { method: "GET", route: "/api/audit-log" });
     });
 
     test("CSV export escapes quotes, commas and line breaks and defuses formulas", async () => {

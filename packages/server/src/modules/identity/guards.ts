@@ -1,8 +1,10 @@
 import crypto from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { recordAudit } from "../../platform/audit/record.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
+import { actorOf } from "../../platform/http/request-meta.ts";
 import { type Role, type UserStatus, userRoles, users } from "../directory/schema.ts";
 import type { AuthMethod, RequestAuth, SessionStage } from "./auth-types.ts";
 import { sessions } from "./schema.ts";
@@ -41,6 +43,23 @@ export function registerAuth(api: FastifyInstance, ctx: AppContext): void {
   api.decorateRequest("authCheckedAt", null);
   api.addHook("onRequest", loadAuth(ctx));
   api.addHook("onRequest", async (req) => checkCsrf(req, ctx));
+  api.addHook("onError", async (req, _reply, err) => auditDenied(req, ctx, err));
+}
+
+/**
+ * Failed authorisation is logged (ASVS 16.3.2): a refused role or a refused cross-site request
+ * leaves an audit row with who, what route and from where. (Unauthenticated 401s are not: they
+ * carry no identity, and sign-in failures are audited by sign-in itself.)
+ */
+async function auditDenied(req: FastifyRequest, ctx: AppContext, err: Error): Promise<void> {
+  if (!(err instanceof AppError) || (err.code !== "FORBIDDEN" && err.code !== "CSRF")) return;
+  await recordAudit(ctx.database.db, ctx.clock, actorOf(req), {
+    action: "access.denied",
+    outcome: "failure",
+    reason: err.code,
+    partnerId: req.auth?.user.partnerId ?? null,
+    details: { method: req.method, route: req.routeOptions.url ?? req.url.split("?")[0] },
+  });
 }
 
 /**

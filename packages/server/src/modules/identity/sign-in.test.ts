@@ -40,7 +40,8 @@ describe(`sign-in (${testDatabaseKind()})`, () => {
     assert.match(setCookie, /; SameSite=Lax/);
     assert.match(setCookie, /; Path=\//);
     assert.doesNotMatch(setCookie, /Domain=/i);
-    // the database holds the token's hash, never the token
+    // 256 random bits (ASVS 7.2.3 asks at least 128), and the database holds only their hash
+    assert.equal(Buffer.from(b.cookie!, "base64url").length, 32);
     const [row] = await t.database.db
       .select()
       .from(sessions)
