@@ -16,7 +16,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { encodeWav } from "../src/io/wav-writer.ts";
+import { wavHeader } from "../src/io/wav-writer.ts";
 
 export const FIXTURE_RATE = 48000;
 /** bump when the material changes so cached copies are rebuilt */
@@ -263,18 +263,30 @@ function shifted(bed: Float32Array, seconds: number): Float32Array {
   return out;
 }
 
-function interleave(channels: Float32Array[]): Float64Array {
+/** 24-bit interleaved PCM straight from the channel planes (encodeWav's DataView path is ~10x slower) */
+function pcm24(channels: Float32Array[]): Uint8Array {
   const frames = channels[0].length;
-  const out = new Float64Array(frames * channels.length);
-  for (let f = 0; f < frames; f++)
-    for (let c = 0; c < channels.length; c++) out[f * channels.length + c] = channels[c][f];
+  const out = new Uint8Array(frames * channels.length * 3);
+  let at = 0;
+  for (let f = 0; f < frames; f++) {
+    for (let c = 0; c < channels.length; c++) {
+      const v = Math.max(-8388608, Math.min(8388607, Math.round(channels[c][f] * 8388608)));
+      out[at++] = v & 0xff;
+      out[at++] = (v >> 8) & 0xff;
+      out[at++] = (v >> 16) & 0xff;
+    }
+  }
   return out;
 }
 
 function writeMix(file: string, channels: Float32Array[]): void {
-  const o = { sampleRate: FIXTURE_RATE, channels: channels.length, bitsPerSample: 24 };
   const mask = channels.length === 6 ? 0x3f : 0x3;
-  writeFileSync(file, encodeWav({ ...o, channelMask: mask }, interleave(channels)));
+  const data = pcm24(channels);
+  const header = wavHeader(
+    { sampleRate: FIXTURE_RATE, channels: channels.length, bitsPerSample: 24, channelMask: mask },
+    data.length,
+  );
+  writeFileSync(file, Buffer.concat([header, data]));
 }
 
 function scaledBed(bed: Float32Array, speech: Float32Array, truth: Interval[], snrDb: number): Float32Array {
