@@ -81,6 +81,31 @@ describe("ffmpeg reader", { skip }, () => {
     assert.equal(bytes, 48000 * 2 * 4);
   });
 
+  test("mono tracks are measured together when --layout names all their channels", async () => {
+    const mov = path.join(dir, "tracks.mov");
+    execFileSync("ffmpeg", [
+      ...["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=1000:duration=1:sample_rate=48000"],
+      ...["-f", "lavfi", "-i", "sine=frequency=500:duration=1:sample_rate=48000"],
+      ...["-map", "0:a", "-map", "1:a", "-c:a", "pcm_s24le", mov],
+    ]);
+    const first = await openAudioFile(mov);
+    assert.equal(first.format.channels, 1);
+    assert.match(first.warnings.join(), /only the first was measured/);
+    await first.close();
+    const merged = await openAudioFile(mov, { layout: ["L", "R"] });
+    assert.equal(merged.format.channels, 2);
+    assert.deepEqual(merged.format.channelLayout, ["L", "R"]);
+    const parts: Uint8Array[] = [];
+    for await (const chunk of merged.chunks()) parts.push(chunk);
+    const pcm = Buffer.concat(parts);
+    assert.equal(pcm.length, 48000 * 2 * 4);
+    // ffmpeg's sine has amplitude 1/8. At frame 36 the 1 kHz track (channel 1) is at its trough and the
+    // 500 Hz track (channel 2) still positive; at frame 60 the 500 Hz one is negative
+    const at = (frame: number, channel: number) => pcm.readFloatLE((frame * 2 + channel) * 4);
+    assert.ok(at(36, 0) < -0.12, `${at(36, 0)}`);
+    assert.ok(at(36, 1) > 0.08 && at(60, 1) < -0.08, `${at(36, 1)} ${at(60, 1)}`);
+  });
+
   test("a file with no audio stream or no media at all is NOT_AUDIO", async () => {
     const text = path.join(dir, "notes.mov");
     await writeFile(text, "this is not a movie\n");

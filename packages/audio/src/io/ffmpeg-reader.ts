@@ -153,22 +153,40 @@ export async function openWithFfmpeg(
   const stream = streams[0];
   if (!stream) throw new AudioReadError("NOT_AUDIO", file, "the file has no audio stream");
   const sampleRate = Number(stream.sample_rate);
-  const channels = stream.channels ?? 0;
-  if (channels === 0) throw new AudioReadError("ZERO_CHANNELS", file, "the audio stream has zero channels");
+  const firstChannels = stream.channels ?? 0;
+  if (firstChannels === 0)
+    throw new AudioReadError("ZERO_CHANNELS", file, "the audio stream has zero channels");
   if (!(sampleRate > 0)) throw new AudioReadError("BAD_FMT", file, "the audio stream has no sample rate");
 
+  // MXF and MOV masters often carry one mono track per channel. A --layout naming as many channels as
+  // all the audio streams together asks for them to be measured as one programme, in stream order.
+  const allChannels = streams.reduce((n, s) => n + (s.channels ?? 0), 0);
+  const merge =
+    streams.length > 1 &&
+    options.layout?.length === allChannels &&
+    allChannels !== firstChannels &&
+    streams.every((s) => Number(s.sample_rate) === sampleRate);
+  const channels = merge ? allChannels : firstChannels;
+
   const warnings: string[] = [];
-  if (streams.length > 1) {
-    warnings.push(`the file has ${streams.length} audio streams; only the first was measured`);
+  if (merge) {
+    warnings.push(
+      `${streams.length} audio streams measured together as one ${channels}-channel programme, in stream order`,
+    );
+  } else if (streams.length > 1) {
+    warnings.push(
+      `the file has ${streams.length} audio streams (${allChannels} channels); only the first was measured. Give --layout with ${allChannels} labels to measure them together`,
+    );
   }
-  const fromContainer = labelsFromFfmpegLayout(stream.channel_layout, channels);
+  const fromContainer = merge ? undefined : labelsFromFfmpegLayout(stream.channel_layout, channels);
   const layout =
     options.layout || !fromContainer
       ? decideLayout(channels, undefined, options.layout, file)
       : { labels: fromContainer, source: "container" as const, warnings: [] };
   warnings.push(...layout.warnings);
 
-  const encoding = outputEncoding(stream.sample_fmt ?? "s32");
+  // merged streams may differ in sample format: decode all of them to float32, which holds 24-bit exactly
+  const encoding = merge ? outputEncoding("flt") : outputEncoding(stream.sample_fmt ?? "s32");
   const duration = Number(stream.duration ?? info.format?.duration);
   const container = (info.format?.format_name ?? "unknown").split(",")[0].toUpperCase();
   const format: PcmFormat = {
@@ -183,7 +201,13 @@ export async function openWithFfmpeg(
   };
   if (duration > 0) format.totalFrames = Math.round(duration * sampleRate);
 
-  const args = ["-nostdin", "-v", "error", "-i", input, "-map", "0:a:0", "-vn", "-sn", "-dn"];
+  const args = ["-nostdin", "-v", "error", "-i", input, "-vn", "-sn", "-dn"];
+  if (merge) {
+    const inputs = streams.map((_, i) => `[0:a:${i}]`).join("");
+    args.push("-filter_complex", `${inputs}amerge=inputs=${streams.length}[merged]`, "-map", "[merged]");
+  } else {
+    args.push("-map", "0:a:0");
+  }
   args.push("-f", encoding.ffmpegFormat, "-acodec", `pcm_${encoding.ffmpegFormat}`, "-");
   const child = spawn("ffmpeg", args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
