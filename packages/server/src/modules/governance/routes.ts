@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AppContext } from "../../platform/context.ts";
 import { actorOf } from "../../platform/http/request-meta.ts";
 import { ROLES, USER_STATUSES } from "../directory/schema.ts";
-import { authFrom, requireAuth } from "../identity/guards.ts";
+import { authFrom, requireAuth, requireRole } from "../identity/guards.ts";
 import { importPeople } from "./bulk-import.ts";
 import type { Caller } from "./caller.ts";
 import {
@@ -189,14 +189,20 @@ const ZHistory = z.object({
 
 export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const signedIn = requireAuth();
   const tags = ["governance"];
+  // Role gates run before the body is validated, so a caller without the role learns nothing from
+  // validation errors; the services then apply the partner scope (404 for another partner's object).
+  const signedIn = { preValidation: requireAuth() };
+  const readers = { preValidation: requireRole("studio_admin", "security_auditor", "vendor_manager") };
+  const writers = { preValidation: requireRole("studio_admin", "vendor_manager") };
+  const studio = { preValidation: requireRole("studio_admin", "security_auditor") };
+  const admin = { preValidation: requireRole("studio_admin") };
 
   // --- directory: task types, partners, people -------------------------------------------------
   api.get(
     "/governance/task-types",
     {
-      preHandler: signedIn,
+      ...signedIn,
       schema: {
         tags,
         summary: "The QC task type catalogue",
@@ -209,7 +215,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.put(
     "/governance/task-types/:key",
     {
-      preHandler: signedIn,
+      ...admin,
       schema: {
         tags,
         summary: "Add or change a task type (Studio Admin)",
@@ -229,7 +235,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.get(
     "/governance/partners",
     {
-      preHandler: signedIn,
+      ...readers,
       schema: {
         tags,
         summary: "Partners (a Vendor Manager sees only their own)",
@@ -242,7 +248,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.post(
     "/governance/partners",
     {
-      preHandler: signedIn,
+      ...admin,
       schema: {
         tags,
         summary: "Add a partner (Studio Admin)",
@@ -256,7 +262,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.get(
     "/governance/partners/:partnerId",
     {
-      preHandler: signedIn,
+      ...readers,
       schema: { tags, summary: "One partner", params: ZPartnerId, response: { 200: ZPartner } },
     },
     async (req) => getPartner(ctx, caller(req), req.params.partnerId),
@@ -265,7 +271,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.patch(
     "/governance/partners/:partnerId",
     {
-      preHandler: signedIn,
+      ...admin,
       schema: {
         tags,
         summary: "Change a partner: domains, contact, verifier seats, MFA enforcement date (Studio Admin)",
@@ -280,7 +286,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.get(
     "/governance/partners/:partnerId/people",
     {
-      preHandler: signedIn,
+      ...readers,
       schema: {
         tags,
         summary: "A partner's people with roles and approved task types",
@@ -300,7 +306,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.get(
     "/governance/mfa-adoption",
     {
-      preHandler: signedIn,
+      ...studio,
       schema: {
         tags,
         summary: "MFA adoption per partner (studio)",
@@ -329,7 +335,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.post(
     "/governance/partners/:partnerId/mfa-reminders",
     {
-      preHandler: signedIn,
+      ...admin,
       schema: {
         tags,
         summary: "Mail each of the partner's people not yet enrolled in MFA (Studio Admin)",
@@ -344,7 +350,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.get(
     "/governance/requests",
     {
-      preHandler: signedIn,
+      ...readers,
       schema: {
         tags,
         summary: "Requests (a Vendor Manager sees their facility's)",
@@ -361,7 +367,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.post(
     "/governance/requests",
     {
-      preHandler: signedIn,
+      ...writers,
       schema: {
         tags,
         summary: "Submit a request: onboard, change roles, change task types, deactivate (effective at once)",
@@ -378,7 +384,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.get(
     "/governance/requests/:id",
     {
-      preHandler: signedIn,
+      ...readers,
       schema: {
         tags,
         summary: "One request with its history",
@@ -392,7 +398,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.post(
     "/governance/requests/:id/approve",
     {
-      preHandler: signedIn,
+      ...admin,
       schema: {
         tags,
         summary: "Approve a request (Studio Admin)",
@@ -407,7 +413,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.post(
     "/governance/requests/:id/reject",
     {
-      preHandler: signedIn,
+      ...admin,
       schema: {
         tags,
         summary: "Reject a request with a reason (Studio Admin); a rejected deactivation reinstates",
@@ -423,7 +429,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.get(
     "/governance/campaigns",
     {
-      preHandler: signedIn,
+      ...readers,
       schema: {
         tags,
         summary: "Audit campaigns with progress per partner",
@@ -436,7 +442,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.post(
     "/governance/campaigns",
     {
-      preHandler: signedIn,
+      ...admin,
       schema: {
         tags,
         summary: "Launch an audit campaign (Studio Admin)",
@@ -461,7 +467,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.get(
     "/governance/campaigns/:id",
     {
-      preHandler: signedIn,
+      ...readers,
       schema: { tags, summary: "One campaign", params: ZId, response: { 200: ZCampaign } },
     },
     async (req) => getCampaign(ctx, caller(req), req.params.id),
@@ -470,7 +476,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.get(
     "/governance/campaigns/:id/lines",
     {
-      preHandler: signedIn,
+      ...readers,
       schema: {
         tags,
         summary: "A campaign's lines (a Vendor Manager sees their facility's)",
@@ -485,7 +491,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.post(
     "/governance/campaigns/:id/lines/:lineId/review",
     {
-      preHandler: signedIn,
+      ...writers,
       schema: {
         tags,
         summary: "Review a line: keep, change (files a change request) or remove (deactivates at once)",
@@ -518,7 +524,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.get(
     "/governance/campaigns/:id/report.csv",
     {
-      preHandler: signedIn,
+      ...studio,
       schema: { tags, summary: "The campaign report as CSV (studio)", params: ZId },
     },
     async (req, reply) => {
@@ -535,7 +541,7 @@ export async function governanceRoutes(app: FastifyInstance, ctx: AppContext): P
   api.post(
     "/governance/import",
     {
-      preHandler: signedIn,
+      ...admin,
       schema: {
         tags,
         summary: "Import people from CSV: a dry run reports, apply creates the valid rows (Studio Admin)",
