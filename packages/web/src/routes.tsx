@@ -17,7 +17,7 @@ export interface AppRoute {
   roles?: Role[];
   navLabel?: string;
   /** navigation group heading */
-  navGroup?: "Work" | "Administration";
+  navGroup?: "Work" | "Governance" | "Administration";
 }
 
 export const appRoutes: AppRoute[] = [

@@ -13,7 +13,6 @@ import { TOTP } from "otpauth";
 import pino from "pino";
 import { type BrowserContext, type CDPSession, chromium, type Page } from "playwright-core";
 import { ensureWebBuild } from "../../../scripts/web-build.ts";
-import { partners } from "../../server/src/modules/directory/schema.ts";
 import { issueBootstrapLink } from "../../server/src/modules/identity/bootstrap.ts";
 import { ManualClock } from "../../server/src/platform/clock.ts";
 import { loadConfig } from "../../server/src/platform/config.ts";
@@ -120,7 +119,6 @@ export async function startHarness(opts: { env?: Record<string, string> } = {}):
   const screenshotDir = fs.mkdtempSync(path.join(os.tmpdir(), "loupe-screenshots-"));
   try {
     app = await buildApp(ctx, { logger: false });
-    addPartnerListIfMissing(app, database);
     await app.listen({ port, host: "127.0.0.1" });
     browser = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
@@ -232,19 +230,4 @@ export async function startHarness(opts: { env?: Record<string, string> } = {}):
     },
   };
   return harness;
-}
-
-/**
- * The invite form picks the person's partner from GET /api/partners. Until a module serves that
- * list, the harness answers it from the partners table (read-only, same shape) so the journey
- * can invite a partner user; once the real route exists this does nothing.
- */
-function addPartnerListIfMissing(app: App, database: Database): void {
-  if (app.hasRoute({ method: "GET", url: "/api/partners" })) return;
-  app.get("/api/partners", async () => ({
-    partners: await database.db
-      .select({ id: partners.id, name: partners.name })
-      .from(partners)
-      .orderBy(partners.name),
-  }));
 }

@@ -46,7 +46,7 @@ export const endpoints = {
   oathTokens: "/api/oath-tokens",
   oathImport: "/api/oath-tokens/import",
   oathAssign: (serial: string) => `/api/oath-tokens/${encodeURIComponent(serial)}/assign`,
-  partners: "/api/partners",
+  partners: "/api/governance/partners",
   audit: "/api/audit-log",
   auditCsv: "/api/audit-log/export.csv",
 } as const;
