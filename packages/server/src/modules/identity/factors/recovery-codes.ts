@@ -97,8 +97,10 @@ export async function useRecoveryCode(
     .for("update");
   if (rows.length === 0) return { ok: false, reason: "no_factor" };
   if (!/^[A-Z2-7]{10}$/.test(code)) return { ok: false, reason: "wrong_code" };
-  for (const row of rows) {
-    if (!(await verify(row.codeHash, code))) continue;
+  // every hash is checked (in parallel on libuv's pool): the time does not depend on which matched
+  const matches = await Promise.all(rows.map((row) => verify(row.codeHash, code)));
+  const row = rows.find((_, i) => matches[i]);
+  if (row) {
     if (row.usedAt) return { ok: false, reason: "replayed" };
     await q.update(recoveryCodes).set({ usedAt: ctx.clock.now() }).where(eq(recoveryCodes.id, row.id));
     const remaining = rows.filter((r) => !r.usedAt && r.id !== row.id).length;
