@@ -81,6 +81,7 @@ export async function openWav(
   }
   const { format, bitDepth } = pcmFormat(header, layout);
   const warnings = [...header.warnings, ...layout.warnings];
+  if (header.dataSize === 0) warnings.push("the data chunk is empty: there is no audio to measure");
   const bytesPerFrame = header.fmt.blockAlign;
   const unsigned8 = bytesPerFrame / header.fmt.channels === 1;
   const chunkBytes = framesPerChunk(bytesPerFrame) * bytesPerFrame;
