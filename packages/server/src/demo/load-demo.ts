@@ -18,6 +18,7 @@ import { loadConfig } from "../platform/config.ts";
 import { openDatabase } from "../platform/db/client.ts";
 import { checkPublicUrl } from "../platform/db/instance-settings.ts";
 import { migrate } from "../platform/db/migrate.ts";
+import { loadGovernanceDemo } from "./governance-demo.ts";
 
 interface DemoPartner {
   key: string;
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
     const ctx = { clock: systemClock, log: pino({ level: "silent" }) };
     const actor = { email: "demo-loader@localhost" };
     const printed: string[] = [];
+    const governance: string[] = [];
     await database.db.transaction(async (tx) => {
       const partnerIds = new Map<string, string>();
       for (const p of DEMO_PARTNERS) {
@@ -195,6 +197,7 @@ async function main(): Promise<void> {
         }
         printed.push(`  ${person.email.padEnd(40)} ${password.padEnd(36)} ${person.roles.join(", ")}`);
       }
+      governance.push(...(await loadGovernanceDemo(tx, ctx.clock)));
     });
     console.log(
       `Demo data loaded into ${database.kind === "pglite" ? config.dataDir : "the PostgreSQL database"}.`,
@@ -204,6 +207,7 @@ async function main(): Promise<void> {
         "pre-existing at a partner whose MFA date is still ahead (Kestrel, Hanover): they are urged.\n",
     );
     console.log(printed.join("\n"));
+    console.log(`\n${governance.join("\n")}`);
     console.log(`\nStart Loupe with \`npm start\` and sign in at ${config.publicUrl.origin}.`);
   } finally {
     await database.close();

@@ -276,7 +276,7 @@ function registeredRoutes(t: TestContext): string[] {
   const stack: { depth: number; path: string }[] = [];
   for (const line of t.app.printRoutes({ commonPrefix: false }).split("\n")) {
     const m = line.match(/^((?:[│ ] {3})*)(?:[├└]── )?(\S+?)(?: \(([A-Z, ]+)\))?$/u);
-    if (!m || !m[2]) continue;
+    if (!m?.[2]) continue;
     const depth = m[1].length / 4;
     while (stack.length && stack[stack.length - 1].depth >= depth) stack.pop();
     const path = (stack.at(-1)?.path ?? "") + m[2];
