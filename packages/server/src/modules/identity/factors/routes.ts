@@ -63,7 +63,8 @@ export async function factorSelfRoutes(api: FastifyInstance, ctx: AppContext): P
   r.get(
     "/factors",
     {
-      preHandler: requireStage("password", "enrol", "complete"),
+      // not at stage password: the password alone does not show which factors guard the account
+      preHandler: enrolling,
       schema: {
         tags,
         summary: "Your sign-in factors, recovery codes left, and hardware tokens waiting for you",

@@ -126,8 +126,13 @@ describe(`TOTP enrolment, sign-in and management over HTTP (${testDatabaseKind()
     const replay = await call(t, again, "POST", "/api/auth/mfa/otp", { code: previous });
     assert.equal(replay.statusCode, 400);
     assert.equal(replay.json().error.details.reason, "replayed");
-    const stillPassword = await call(t, again, "GET", "/api/factors");
-    assert.equal(stillPassword.statusCode, 200);
+    const stillPassword = await call(t, again, "GET", "/api/auth/session");
+    assert.equal(stillPassword.json().session.stage, "password");
+    assert.equal(
+      (await call(t, again, "GET", "/api/factors")).statusCode,
+      403,
+      "the password alone lists nothing",
+    );
     const audited = await t.database.db
       .select()
       .from(auditEvents)
