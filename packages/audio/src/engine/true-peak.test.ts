@@ -39,6 +39,9 @@ function restlessSignal(length: number, seed: number): Float64Array {
     for (let k = n; k < Math.min(length, n + len); k++) x[k] *= level;
     n += len;
   }
+  // bass and DC offsets: the centred bounds must stay exact when blocks are far from zero mean
+  for (let k = 0; k < length; k++)
+    x[k] += 0.25 * Math.sin((2 * Math.PI * k) / 1500) + (k > length / 2 ? 0.1 : 0);
   for (let k = 0; k < 6; k++) x[Math.floor(r() * length)] = r() < 0.5 ? 0.99 : -0.97;
   return x;
 }

@@ -68,6 +68,8 @@ export class TruePeakMeter {
   /** the input sample emitted into the stream at iteration n is x[n - sampleLag] (reference filters) */
   private readonly sampleLag: number;
   private readonly normBound: number;
+  /** max over phases of |sum of c| (the DC gain), at least 1 for the samples in the stream */
+  private readonly dcGain: number;
   private buf: Float64Array;
   /** global index of the first new sample of the next push */
   private consumed = 0;
@@ -127,6 +129,9 @@ export class TruePeakMeter {
     }
     // squared L2 bound; >= 1 so it also covers the input sample emitted into the stream
     this.normBound = norm * ROUNDING_MARGIN;
+    let dc = 1;
+    for (const ph of f?.phases ?? []) dc = Math.max(dc, Math.abs(ph.reduce((a, b) => a + b, 0)));
+    this.dcGain = dc;
     this.buf = new Float64Array(this.hist + 4096);
   }
 
@@ -180,31 +185,48 @@ export class TruePeakMeter {
     const buf = this.buf;
     const h = this.hist;
     const gain = this.filter ? this.filter.gain * ROUNDING_MARGIN : ROUNDING_MARGIN;
+    const dcGain = this.dcGain * ROUNDING_MARGIN;
     for (let s = from; s < to; s += BLOCK) {
       const e = Math.min(to, s + BLOCK);
-      let mNew = 0;
+      let hi = 0;
+      let lo = 0;
       for (let i = s; i < e; i++) {
-        const a = Math.abs(buf[i]);
-        if (a > mNew) mNew = a;
+        const v = buf[i];
+        if (v > hi) hi = v;
+        else if (v < lo) lo = v;
       }
-      if (mNew > this.samplePeak) this.samplePeak = mNew;
-      let m = mNew;
+      const peakNew = hi > -lo ? hi : -lo;
+      if (peakNew > this.samplePeak) this.samplePeak = peakNew;
       for (let i = s - h; i < s; i++) {
-        const a = Math.abs(buf[i]);
-        if (a > m) m = a;
+        const v = buf[i];
+        if (v > hi) hi = v;
+        else if (v < lo) lo = v;
       }
-      if (this.prune && gain * m <= this.lim()) continue;
-      if (this.itu) this.kernelItu(s, e, m, this.coarse.length === 2);
-      else if (this.refineFraction > 0) this.kernelRefining(s, e, m);
+      // Every x in the filter's reach lies in centre +- radius, so |y| <= dcGain |centre| + gain radius:
+      // as tight as gain * max|x| for zero-mean blocks, about twice as tight for bass-heavy ones.
+      const centre = (hi + lo) / 2;
+      const radius = (hi - lo) / 2 + 1e-12 * (hi - lo);
+      if (this.prune && dcGain * Math.abs(centre) + gain * radius <= this.lim()) continue;
+      if (this.itu) this.kernelItu(s, e, centre, radius, this.coarse.length === 2);
+      else if (this.refineFraction > 0) this.kernelRefining(s, e, centre, radius);
       else this.kernelGeneric(s, e);
     }
   }
 
-  /** sum of x^2 over the filter history before s, the start of the Cauchy-Schwarz running sum */
-  private historyEnergy(s: number): number {
+  /**
+   * Squared budget left for the deviation term of the per-sample bound
+   * |y| <= dcGain |centre| + ||c|| sqrt(sum (x - centre)^2); negative when nothing can be skipped.
+   */
+  private deviationBudget(lim: number, centre: number): number {
+    const cut = lim - this.dcGain * ROUNDING_MARGIN * Math.abs(centre);
+    return cut > 0 ? cut * cut : -1;
+  }
+
+  /** sum of (x - centre)^2 over the filter history before s: the start of the running window energy */
+  private historyEnergy(s: number, centre: number): number {
     const buf = this.buf;
     let sum = 0;
-    for (let k = s - this.hist; k < s; k++) sum += buf[k] * buf[k];
+    for (let k = s - this.hist; k < s; k++) sum += (buf[k] - centre) * (buf[k] - centre);
     return sum;
   }
 
@@ -212,22 +234,25 @@ export class TruePeakMeter {
    * The Annex 2 filter, hand-unrolled (same summation order as kernelGeneric). At 2x (`half`) only
    * phases 0 and 2 are evaluated: the same interpolator on a grid half as dense.
    */
-  private kernelItu(s: number, e: number, m: number, half: boolean): void {
+  private kernelItu(s: number, e: number, centre: number, radius: number, half: boolean): void {
     const buf = this.buf;
     const prune = this.prune;
     const bound = this.normBound;
     const tBase = this.consumed - this.hist;
     let lim = this.lim();
-    let lim2 = lim * lim;
-    // running sum of x^2 over the 11 samples before i; its rounding error stays below 1e-12 * 12 m^2
-    let energy = this.historyEnergy(s);
-    const slack = 12e-12 * m * m + 1e-300;
+    let budget = this.deviationBudget(lim, centre);
+    // running sum of (x - centre)^2 over the 11 samples before i; it stays <= 12 radius^2, and its
+    // rounding drift over one block stays far below the slack
+    let energy = this.historyEnergy(s, centre);
+    const slack = 12e-12 * radius * radius + 1e-300;
     for (let i = s; i < e; i++) {
       const xn = buf[i];
-      const window = energy + xn * xn;
+      const dn = xn - centre;
+      const window = energy + dn * dn;
       const xo = buf[i - 11];
-      energy = window - xo * xo;
-      if (prune && bound * (window + slack) <= lim2) continue;
+      const dold = xo - centre;
+      energy = window - dold * dold;
+      if (prune && bound * (window + slack) <= budget) continue;
       this.computed++;
       const x0 = xn;
       const x1 = buf[i - 1];
@@ -310,7 +335,7 @@ export class TruePeakMeter {
         this.emit(n - 5.375, a2);
         if (!half) this.emit(n - 5.125, a3);
         lim = this.lim();
-        lim2 = lim * lim;
+        budget = this.deviationBudget(lim, centre);
       }
     }
   }
@@ -350,7 +375,7 @@ export class TruePeakMeter {
   }
 
   /** The high-precision filter: coarse grid plus 32x refinement near lim (phase 0 is the sample). */
-  private kernelRefining(s: number, e: number, m: number): void {
+  private kernelRefining(s: number, e: number, centre: number, radius: number): void {
     const buf = this.buf;
     const f = this.filter!;
     const P = f.phaseCount;
@@ -366,14 +391,14 @@ export class TruePeakMeter {
     const tBase = this.consumed - this.hist;
     const y = new Float64Array(nc + 1);
     let lim = this.lim();
-    let energy = this.historyEnergy(s);
-    const slack = taps * 1e-12 * m * m + 1e-300;
+    let energy = this.historyEnergy(s, centre);
+    const slack = taps * 1e-12 * radius * radius + 1e-300;
     for (let i = s; i < e; i++) {
-      const xn = buf[i];
-      const window = energy + xn * xn;
-      const xo = buf[i - taps + 1];
-      energy = window - xo * xo;
-      if (prune && bound * (window + slack) <= lim * lim) continue;
+      const dn = buf[i] - centre;
+      const window = energy + dn * dn;
+      const dold = buf[i - taps + 1] - centre;
+      energy = window - dold * dold;
+      if (prune && bound * (window + slack) <= this.deviationBudget(lim, centre)) continue;
       this.computed++;
       y[0] = buf[i - lagIdentity];
       for (let k = 1; k < nc; k++) {
