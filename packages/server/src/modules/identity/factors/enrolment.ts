@@ -1,4 +1,4 @@
-import type { Actor } from "../../../platform/audit/record.ts";
+import { type Actor, recordAudit } from "../../../platform/audit/record.ts";
 import { MINUTE } from "../../../platform/clock.ts";
 import type { AppContext } from "../../../platform/context.ts";
 import type { Queryable, Tx } from "../../../platform/db/client.ts";
@@ -10,7 +10,7 @@ import { countFactors, type FactorCounts } from "./factor-list.ts";
 import { mailFactorAdded, mailRecoveryCodesGenerated } from "./factor-mails.ts";
 import { generateRecoveryCodes, remainingRecoveryCodes } from "./recovery-codes.ts";
 import type { ConfirmedFactor } from "./totp-service.ts";
-import { type Checked, refusalMessage } from "./verification.ts";
+import { type Checked, refusalMessage, userTarget } from "./verification.ts";
 
 /** how recent a step-up must be for sensitive factor changes (ASVS 7.5.1) */
 export const STEP_UP_MAX_AGE_MS = 10 * MINUTE;
@@ -72,7 +72,17 @@ export async function finishEnrolment(
   // throttled like the second step: a hardware token assigned to someone must not be claimable
   // by guessing its codes with their password
   const subject = { account: auth.user.id, ip: meta.ip };
-  await checkThrottle(ctx.database.db, ctx.clock, "mfa", subject);
+  try {
+    await checkThrottle(ctx.database.db, ctx.clock, "mfa", subject);
+  } catch (err) {
+    await recordAudit(ctx.database.db, ctx.clock, actor, {
+      action: "mfa.factor.confirm",
+      outcome: "failure",
+      reason: "throttled",
+      target: userTarget(auth.user),
+    });
+    throw err;
+  }
   const result = await ctx.database.db.transaction(async (tx) => {
     await assertMayEnrol(tx, ctx, auth);
     const r = await confirm(tx);

@@ -175,6 +175,11 @@ describe(`recovery codes, hardware OATH tokens and admin reset (${testDatabaseKi
       code: tokenCode(6, 30, "SHA1"),
     });
     assert.equal(right.statusCode, 429, "even the right code waits");
+    const throttled = await t.database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.reason, "throttled"));
+    assert.ok(throttled.some((e) => e.action === "mfa.factor.confirm" && e.targetId === holder.user.id));
   });
 
   test("a recovery code signs in once (amr rec), the user is mailed how many remain; stored only hashed", async () => {

@@ -302,7 +302,8 @@ export async function factorSelfRoutes(api: FastifyInstance, ctx: AppContext): P
       return {
         stage: "complete" as const,
         csrfToken: out.session.csrfToken,
-        amr: [...auth.session.amr.filter((m) => m !== out.method), out.method],
+        // as upgradeSession/recordStepUp record it: a method already used keeps its place
+        amr: auth.session.amr.includes(out.method) ? auth.session.amr : [...auth.session.amr, out.method],
         recoveryCodesRemaining: out.recoveryCodesRemaining,
       };
     };
