@@ -195,7 +195,7 @@ export class TruePeakMeter {
         if (v > hi) hi = v;
         else if (v < lo) lo = v;
       }
-      const peakNew = hi > -lo ? hi : -lo;
+      const peakNew = Math.max(hi, -lo);
       if (peakNew > this.samplePeak) this.samplePeak = peakNew;
       for (let i = s - h; i < s; i++) {
         const v = buf[i];
