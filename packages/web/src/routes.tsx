@@ -3,6 +3,7 @@ import type { Role } from "./api/session.ts";
 import { AuditLogPage } from "./pages/admin/AuditLogPage.tsx";
 import { HardwareTokensPage } from "./pages/admin/HardwareTokensPage.tsx";
 import { UsersPage } from "./pages/admin/UsersPage.tsx";
+import { governanceRoutes } from "./pages/governance/routes.tsx";
 import { HomePage } from "./pages/HomePage.tsx";
 import { SecuritySettingsPage } from "./pages/SecuritySettingsPage.tsx";
 
@@ -22,6 +23,7 @@ export interface AppRoute {
 
 export const appRoutes: AppRoute[] = [
   { path: "/", element: () => <HomePage />, navLabel: "Home", navGroup: "Work" },
+  ...governanceRoutes,
   { path: "/account/security", element: () => <SecuritySettingsPage /> },
   {
     path: "/admin/users",

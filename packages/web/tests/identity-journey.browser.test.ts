@@ -54,6 +54,14 @@ describe("identity journey in Chromium", { skip }, () => {
   test("the first Studio Admin bootstraps from the printed link and must enrol TOTP first", async (t) => {
     await h.guard(t, async () => {
       journey.adminSecret = await bootstrapAdmin(page, h, ADMIN, "01");
+      // Chromium keeps the session in a __Host- cookie over http://localhost (a secure context)
+      const cookies = await h.browser.cookies(h.baseUrl);
+      const session = cookies.find((c) => c.name === "__Host-loupe_session");
+      assert.ok(session, `the session cookie is set: ${cookies.map((c) => c.name).join(", ")}`);
+      assert.deepEqual(
+        [session.secure, session.httpOnly, session.sameSite, session.path],
+        [true, true, "Lax", "/"],
+      );
       await page.getByRole("link", { name: "Users" }).first().waitFor();
     });
   });
@@ -96,6 +104,7 @@ describe("identity journey in Chromium", { skip }, () => {
       journey.userSecret = secret;
       journey.recoveryCodes = codes;
       await expectHome(page, USER.name);
+      await h.screenshot("06a-partner-home");
       // a partner operator has no administration pages
       assert.equal(await page.getByRole("link", { name: "Users" }).count(), 0);
       await signOut(page, USER.name);

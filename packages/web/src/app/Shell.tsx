@@ -57,6 +57,9 @@ export function Shell({ session, children }: { session: SessionView; children: R
       padding="lg"
     >
       <AppShell.Header>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="sm">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Open navigation" />
@@ -121,7 +124,7 @@ export function Shell({ session, children }: { session: SessionView; children: R
         </Stack>
       </AppShell.Navbar>
 
-      <AppShell.Main bg="gray.0">
+      <AppShell.Main bg="gray.0" id="main" tabIndex={-1} style={{ outline: "none" }}>
         <Stack gap="lg" maw={1200}>
           {signedInWithoutSecondFactor(session) && (
             <Alert color="blue" variant="light" title="Set up two-step sign-in">

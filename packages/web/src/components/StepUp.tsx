@@ -58,7 +58,7 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   return (
     <StepUpContext.Provider value={run}>
       {children}
-      <Modal opened={open} onClose={close} title="Confirm it is you" centered size="md" zIndex={400}>
+      <Modal opened={open} onClose={close} title="Confirm it is you" centered size={500} zIndex={400}>
         <Text size="sm" mb="md">
           This change needs a fresh second factor.
         </Text>
