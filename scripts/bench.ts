@@ -12,7 +12,8 @@
  *   2. read: GET /api/auth/session with the session cookie, open loop at RATE requests/s for
  *      SECONDS s (requests leave on schedule whether or not earlier ones have answered; latency is
  *      measured from the scheduled instant, so queueing shows), p50/p99/max and errors.
- * Options (environment): BENCH_RATE (500), BENCH_SECONDS (10), BENCH_SIGN_INS (40), BENCH_ONLY=pglite|postgres.
+ * Options (environment): BENCH_RATE (500), BENCH_SECONDS (10), BENCH_SIGN_INS (40), BENCH_ONLY=pglite|postgres,
+ * BENCH_PROFILE_DIR (write a CPU profile of the server there).
  */
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
@@ -96,7 +97,10 @@ async function prepare(target: DatabaseTarget, env: Record<string, string>): Pro
 }
 
 async function startServer(env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(root, "packages/server/src/main.ts")], {
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, "packages/server/src/main.ts")], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -289,6 +289,27 @@ describe(`sign-in (${testDatabaseKind()})`, () => {
     assert.equal(signIn.json().next, "second-factor");
   });
 
+  test("reset requests are throttled per address asked for, known or not (no mail flood)", async () => {
+    const u = await createActiveUser(t);
+    for (const email of [u.email, "nobody.at.all@studio.example"]) {
+      for (let i = 0; i < THROTTLE.accountFree; i++) {
+        const r = await call(t, newBrowser("10.77.0.1"), "POST", "/api/auth/password-reset/request", {
+          email,
+        });
+        assert.equal(r.statusCode, 200);
+      }
+      const r = await call(t, newBrowser("10.77.0.2"), "POST", "/api/auth/password-reset/request", { email });
+      assert.equal(r.statusCode, 429, email);
+    }
+    const resets = () => t.smtp.mailTo(u.email).filter((m) => /Reset/.test(m.subject)).length;
+    for (let waited = 0; resets() < THROTTLE.accountFree && waited < 5000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 200)); // and no sixth one arrives
+    assert.equal(resets(), THROTTLE.accountFree);
+    t.clock.advance(THROTTLE.maxDelayMs);
+  });
+
   test("a reset request answers the same for unknown addresses and expires after 45 minutes", async () => {
     const u = await createActiveUser(t);
     const known = await call(t, newBrowser(), "POST", "/api/auth/password-reset/request", { email: u.email });

@@ -16,12 +16,13 @@ import { authThrottles } from "./schema.ts";
  * consecutive failures on an account (NIST's cap) its attempts stop until a password reset (for
  * passwords) or a Studio Admin (for second factors) clears it. The address counter decays after
  * an hour without failures and is not reset by a success (one good account must not launder a
- * guessing run).
+ * guessing run). "reset" counts password-reset requests the same way, so nobody can flood a
+ * mailbox with reset mails.
  */
-export type ThrottleScope = "pwd" | "mfa";
+export type ThrottleScope = "pwd" | "mfa" | "reset";
 
 export interface ThrottleSubject {
-  /** pwd: canonical email; mfa: user id */
+  /** pwd and reset: canonical email; mfa: user id */
   account?: string | null;
   ip?: string | null;
 }
