@@ -199,7 +199,14 @@ describe(`WebAuthn security keys and passkeys, with a software authenticator (${
         ["Laptop passkey", "swk"],
       ],
     );
+    const laptop = factors.find((f: { name: string }) => f.name === "Laptop passkey");
+    const renamed = await call(t, b, "PATCH", `/api/factors/${laptop.id}`, { name: "Work laptop passkey" });
+    assert.equal(renamed.statusCode, 200, renamed.body);
     const signIn = await signInWithKey(passkey);
     assert.deepEqual(signIn.res.json().amr, ["pwd", "swk"]);
+    const names = (await call(t, signIn.b, "GET", "/api/factors"))
+      .json()
+      .factors.map((f: { name: string }) => f.name);
+    assert.deepEqual(names, ["Blue YubiKey", "Work laptop passkey"]);
   });
 });
