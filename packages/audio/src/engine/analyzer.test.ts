@@ -38,7 +38,7 @@ describe("threaded, inline and unoptimised paths give bit-identical results", ()
     }
     const plain = await analyse(x, fs, layout, {
       encoding: INT24,
-      tuning: { variant: { pairKWeighting: false, prune: false, unrolled: false } },
+      tuning: { variant: { multiChannelKWeighting: false, prune: false, unrolled: false } },
     });
     assert.deepEqual(plain, base);
   });

@@ -1,13 +1,13 @@
 import type { PcmEncoding } from "../types.ts";
 import { decodeInterleaved } from "./decode.ts";
-import { KWeightingFilter, sumSquaresPair } from "./k-weighting.ts";
+import { KWeightingFilter, sumSquaresPair, sumSquaresTriple } from "./k-weighting.ts";
 import { StepGrid } from "./step-grid.ts";
 import { type OverRun, type TruePeakFilterKind, TruePeakMeter, type TruePeakVariant } from "./true-peak.ts";
 
 /** Optimised paths that differential tests switch off; each defaults to on. */
 export interface EngineVariant extends TruePeakVariant {
-  /** K-weighting two channels per loop */
-  pairKWeighting?: boolean;
+  /** K-weighting two or three channels per loop */
+  multiChannelKWeighting?: boolean;
 }
 
 /** What a group of channels needs to know; plain data so it can be posted to a worker. */
@@ -41,6 +41,22 @@ export interface ChunkEnergies {
 /** The sub-step energies a chunk completes (ChunkEnergies without the frame count). */
 type SubEnergies = Omit<ChunkEnergies, "frames">;
 
+/**
+ * Groups channels for the K-weighting loops: threes (interleaving independent recursions hides their
+ * latency), then pairs; 4 -> 2 + 2, 5 -> 3 + 2, 8 -> 3 + 3 + 2. Without `multi`, one at a time.
+ */
+function bundleChannels(channels: number[], multi: boolean): number[][] {
+  const out: number[][] = [];
+  let k = 0;
+  while (k < channels.length) {
+    const left = channels.length - k;
+    const size = !multi ? 1 : left === 4 || left === 2 ? 2 : Math.min(3, left);
+    out.push(channels.slice(k, k + size));
+    k += size;
+  }
+  return out;
+}
+
 /** Frames per slice of a chunk (6 channels x 4096 doubles = 192 KB of decoded samples). */
 const SLICE_FRAMES = 4096;
 
@@ -64,7 +80,9 @@ export class ChannelGroup {
   private readonly peaks: TruePeakMeter[];
   /** running sum of the open sub-step, per subset channel */
   private readonly open: Float64Array;
-  private readonly pair = new Float64Array(2);
+  /** the weighted channels grouped for the multi-channel K-weighting loops */
+  private readonly bundles: number[][];
+  private readonly sums = new Float64Array(3);
   private frames = 0;
   private subsDone = 0;
 
@@ -84,6 +102,7 @@ export class ChannelGroup {
         ),
     );
     this.open = new Float64Array(cfg.subset.length);
+    this.bundles = bundleChannels(this.weighted, cfg.variant?.multiChannelKWeighting ?? true);
   }
 
   process(chunk: Uint8Array): ChunkEnergies {
@@ -110,17 +129,7 @@ export class ChannelGroup {
       const start = this.frames;
       const fromSub = this.subsDone;
       const toSub = grid.completeSubs(start + len);
-      const w = this.weighted;
-      const paired = cfg.variant?.pairKWeighting ?? true;
-      for (let k = 0; k < w.length; ) {
-        if (paired && k + 1 < w.length) {
-          this.weighPair(w[k], w[k + 1], x, start, len, fromSub, toSub, out);
-          k += 2;
-        } else {
-          this.weighOne(w[k], x, start, len, fromSub, toSub, out);
-          k += 1;
-        }
-      }
+      for (const bundle of this.bundles) this.weigh(bundle, x, start, len, fromSub, toSub, out);
       for (const p of this.peaks) p.commit(len);
       this.frames = start + len;
       this.subsDone = toSub;
@@ -135,60 +144,44 @@ export class ChannelGroup {
     });
   }
 
-  private weighOne(
-    c: number,
+  /**
+   * K-weights the channels of a bundle (1-3 channels run in one loop) over one slice and stores the
+   * energy of every sub-step the slice completes.
+   */
+  private weigh(
+    bundle: number[],
     x: Float64Array[],
     start: number,
     frameCount: number,
-    firstSub: number,
-    lastSub: number,
+    fromSub: number,
+    toSub: number,
     out: SubEnergies,
   ): void {
-    const filter = this.filters[c];
-    const { energies, count } = out;
-    const at = c * count - out.firstSub;
-    let acc = this.open[c];
+    const f = bundle.map((c) => this.filters[c]);
+    const xs = bundle.map((c) => x[c]);
+    const sums = this.sums;
+    bundle.forEach((c, j) => {
+      sums[j] = this.open[c];
+    });
+    const run = (from: number, to: number) => {
+      if (bundle.length === 3) sumSquaresTriple(f[0], f[1], f[2], xs[0], xs[1], xs[2], from, to, sums);
+      else if (bundle.length === 2) sumSquaresPair(f[0], f[1], xs[0], xs[1], from, to, sums);
+      else sums[0] = f[0].sumSquares(xs[0], from, to, sums[0]);
+    };
     let pos = 0;
-    for (let q = firstSub; q < lastSub; q++) {
+    for (let q = fromSub; q < toSub; q++) {
       const subEnd = this.grid.subStart(q + 1) - start;
-      energies[at + q] = filter.sumSquares(x[c], pos, subEnd, acc);
-      acc = 0;
+      run(pos, subEnd);
+      bundle.forEach((c, j) => {
+        out.energies[c * out.count + (q - out.firstSub)] = sums[j];
+        sums[j] = 0;
+        f[j].flushDenormals();
+      });
       pos = subEnd;
-      filter.flushDenormals();
     }
-    this.open[c] = filter.sumSquares(x[c], pos, frameCount, acc);
-  }
-
-  private weighPair(
-    a: number,
-    b: number,
-    x: Float64Array[],
-    start: number,
-    frameCount: number,
-    firstSub: number,
-    lastSub: number,
-    out: SubEnergies,
-  ): void {
-    const fa = this.filters[a];
-    const fb = this.filters[b];
-    const { energies, count } = out;
-    const sums = this.pair;
-    sums[0] = this.open[a];
-    sums[1] = this.open[b];
-    let pos = 0;
-    for (let q = firstSub; q < lastSub; q++) {
-      const subEnd = this.grid.subStart(q + 1) - start;
-      sumSquaresPair(fa, fb, x[a], x[b], pos, subEnd, sums);
-      energies[a * count + (q - out.firstSub)] = sums[0];
-      energies[b * count + (q - out.firstSub)] = sums[1];
-      sums[0] = 0;
-      sums[1] = 0;
-      pos = subEnd;
-      fa.flushDenormals();
-      fb.flushDenormals();
-    }
-    sumSquaresPair(fa, fb, x[a], x[b], pos, frameCount, sums);
-    this.open[a] = sums[0];
-    this.open[b] = sums[1];
+    run(pos, frameCount);
+    bundle.forEach((c, j) => {
+      this.open[c] = sums[j];
+    });
   }
 }
