@@ -35,6 +35,7 @@ const tags = ["factors"];
 const ZEnrolled = z.object({
   factorId: z.string(),
   name: z.string(),
+  amr: z.enum(["otp", "hwk", "swk"]).describe("what signing in with this factor adds to a session's amr"),
   counts: ZCounts,
   urgeSecondFactor: z.boolean(),
   recoveryCodes: z.array(z.string()).nullable().describe("set with the first factor: shown this once"),
@@ -148,7 +149,12 @@ export async function factorSelfRoutes(api: FastifyInstance, ctx: AppContext): P
       const out = await finishEnrolment(ctx, actor, auth, meta(req), (tx) =>
         confirmTotpEnrolment(tx, ctx, actor, auth.user, req.body.id, req.body.code),
       );
-      return { ...out, urgeSecondFactor: out.counts.total < 2, session: rotated(reply, out.session) };
+      return {
+        ...out,
+        amr: out.method,
+        urgeSecondFactor: out.counts.total < 2,
+        session: rotated(reply, out.session),
+      };
     },
   );
 
@@ -169,7 +175,12 @@ export async function factorSelfRoutes(api: FastifyInstance, ctx: AppContext): P
       const out = await finishEnrolment(ctx, actor, auth, meta(req), (tx) =>
         confirmOathToken(tx, ctx, actor, auth.user, req.body.serial, req.body.code),
       );
-      return { ...out, urgeSecondFactor: out.counts.total < 2, session: rotated(reply, out.session) };
+      return {
+        ...out,
+        amr: out.method,
+        urgeSecondFactor: out.counts.total < 2,
+        session: rotated(reply, out.session),
+      };
     },
   );
 
@@ -180,7 +191,6 @@ export async function factorSelfRoutes(api: FastifyInstance, ctx: AppContext): P
       schema: {
         tags,
         summary: "Options to register a security key or passkey (navigator.credentials.create)",
-        body: z.object({ name: ZName.optional() }).default({}),
         response: { 200: ZCeremonyOptions },
       },
     },
@@ -202,7 +212,7 @@ export async function factorSelfRoutes(api: FastifyInstance, ctx: AppContext): P
         tags,
         summary: "Register the security key or passkey from the browser's answer",
         body: z.object({ name: ZName.default("Security key"), response: ZRegistrationResponse }),
-        response: { 200: ZEnrolled.extend({ amr: z.enum(["hwk", "swk"]) }), 400: ZError },
+        response: { 200: ZEnrolled, 400: ZError },
       },
     },
     async (req, reply) => {
@@ -216,7 +226,7 @@ export async function factorSelfRoutes(api: FastifyInstance, ctx: AppContext): P
       );
       return {
         ...out,
-        amr: out.method as "hwk" | "swk",
+        amr: out.method,
         urgeSecondFactor: out.counts.total < 2,
         session: rotated(reply, out.session),
       };
