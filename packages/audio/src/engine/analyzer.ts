@@ -21,6 +21,7 @@ import { EnergyCombiner } from "./combine.ts";
 import { bytesPerSample } from "./decode.ts";
 import { finiteOrNull, summariseLoudness } from "./loudness.ts";
 import { StepGrid } from "./step-grid.ts";
+import { analyzerWorkerUrl } from "./worker-source.ts";
 
 /** Overs on one channel closer than this merge into one reported range. */
 export const OVER_MERGE_SECONDS = 0.01;
@@ -131,7 +132,7 @@ class WorkerBackend implements Backend {
   constructor(configs: ChannelGroupConfig[], signal?: AbortSignal) {
     void signal;
     this.workers = configs.map((config, g) => {
-      const w = new Worker(new URL("./analyzer-worker.ts", import.meta.url));
+      const w = new Worker(analyzerWorkerUrl());
       w.on("message", (msg: WorkerReply) => this.onMessage(g, msg));
       w.on("error", (err) => this.fail(err));
       w.on("exit", (code) => {
