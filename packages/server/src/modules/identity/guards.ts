@@ -6,6 +6,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { actorOf } from "../../platform/http/request-meta.ts";
 import { type Role, type UserStatus, userRoles, users } from "../directory/schema.ts";
+import { createAuthCache } from "./auth-cache.ts";
 import type { AuthMethod, RequestAuth, SessionStage } from "./auth-types.ts";
 import { sessions } from "./schema.ts";
 import { clearSessionCookie, hashToken, SESSION_COOKIE } from "./session-service.ts";
@@ -70,7 +71,7 @@ async function auditDenied(req: FastifyRequest, ctx: AppContext, err: Error): Pr
  */
 export function loadAuth(ctx: AppContext) {
   // prepared once: on PostgreSQL the plan is reused, on both the SQL is built once
-  const authQuery = ctx.database.db
+  const authSelect = ctx.database.db
     .select({
       s: sessions,
       user: {
@@ -85,8 +86,19 @@ export function loadAuth(ctx: AppContext) {
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(userRoles, eq(userRoles.userId, users.id))
-    .where(eq(sessions.id, sql.placeholder("id")))
-    .prepare("loupe_load_auth");
+    .where(eq(sessions.id, sql.placeholder("id")));
+  const authQuery = authSelect.prepare("loupe_load_auth");
+  type AuthRows = Awaited<ReturnType<typeof authQuery.execute>>;
+  const cache = createAuthCache<AuthRows>(ctx.database.pglite, authSelect.toSQL().sql);
+  const lookup = async (id: string): Promise<AuthRows> => {
+    if (!cache) return authQuery.execute({ id });
+    const hit = cache.get(id);
+    if (hit) return hit;
+    const generation = cache.generation();
+    const rows = await authQuery.execute({ id });
+    cache.set(id, generation, rows);
+    return rows;
+  };
   return async function loadAuthHook(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     req.auth = null;
     req.authEnded = null;
@@ -96,7 +108,7 @@ export function loadAuth(ctx: AppContext) {
     if (!token) return;
     const id = hashToken(token);
     const db = ctx.database.db;
-    const rows = await authQuery.execute({ id });
+    const rows = await lookup(id);
     const row = rows[0];
     const end = async (why: AuthEnded, reason?: string) => {
       req.authEnded = why;

@@ -6,6 +6,7 @@ import { createTestContext, type TestContext } from "../../test-support/test-con
 import { testDatabaseKind } from "../../test-support/test-database.ts";
 import { users } from "../directory/schema.ts";
 import { deactivateUser } from "./account-status.ts";
+import { authCacheStats } from "./auth-cache.ts";
 import { passwordCredentials, sessions } from "./schema.ts";
 import { hashToken, recordStepUp, upgradeSession } from "./session-service.ts";
 import { type Browser, browserWithSession, call, createActiveUser } from "./test-helpers.ts";
@@ -234,6 +235,32 @@ describe(`sessions (${testDatabaseKind()})`, () => {
     assert.equal((await call(t, other, "GET", "/api/auth/sessions")).statusCode, 401);
     assert.equal((await call(t, sb, "GET", "/api/auth/sessions")).statusCode, 200);
     await t.smtp.waitFor(u.email, /password was changed/);
+  });
+
+  test("embedded mode: repeated reads hit the auth cache, and any write makes the next request re-read", {
+    skip: testDatabaseKind() !== "pglite" && "the cache exists only on PGlite",
+  }, async () => {
+    const u = await createActiveUser(t);
+    const b = await browserWithSession(t, u.id);
+    await call(t, b, "GET", "/api/auth/session");
+    const before = { ...authCacheStats(t.database.pglite)! };
+    for (let i = 0; i < 5; i++)
+      assert.equal((await call(t, b, "GET", "/api/auth/session")).json().authenticated, true);
+    const after = authCacheStats(t.database.pglite)!;
+    assert.equal(after.hits - before.hits, 5, "served from the cache");
+    // a raw status change from anywhere (no revocation, no identity code involved) is seen at once
+    await t.database.db.update(users).set({ status: "suspended" }).where(eq(users.id, u.id));
+    const next = await call(t, b, "GET", "/api/auth/sessions");
+    assert.equal(next.statusCode, 403);
+    // and a change inside a transaction too
+    const v = await createActiveUser(t);
+    const vb = await browserWithSession(t, v.id);
+    await call(t, vb, "GET", "/api/auth/session");
+    await call(t, vb, "GET", "/api/auth/session");
+    await t.database.db.transaction(async (tx) => {
+      await tx.update(sessions).set({ revokedAt: t.clock.now() }).where(eq(sessions.userId, v.id));
+    });
+    assert.equal((await call(t, vb, "GET", "/api/auth/session")).json().authenticated, false);
   });
 
   describe("CSRF", () => {
