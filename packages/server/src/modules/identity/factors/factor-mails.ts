@@ -68,6 +68,26 @@ export async function mailRecoveryCodesGenerated(
   ]);
 }
 
+/**
+ * A code presented a second time, or a security key whose counter went backwards (ASVS 4.0.3
+ * 2.8.5: a reused OTP is logged, refused, and its holder told).
+ */
+export async function mailSuspiciousFactorUse(
+  ctx: AppContext,
+  user: MailUser,
+  what: "replayed" | "counter_regressed",
+): Promise<void> {
+  await send(ctx, user, "A sign-in to your Loupe account was refused", [
+    what === "replayed"
+      ? "Someone entered a code that had already been used to sign in to your account, and it was refused."
+      : "A security key registered to your account answered with a signature counter lower than before, which can mean the key was copied. It was refused.",
+    "",
+    "If you just entered the same code twice, there is nothing to do.",
+    "Otherwise someone may know your password and have seen a code: change your password and tell the studio's security team.",
+    `Your factors: ${securityPage(ctx)}`,
+  ]);
+}
+
 export async function mailFactorsReset(ctx: AppContext, user: MailUser, reason: string): Promise<void> {
   await send(ctx, user, "Your Loupe sign-in factors were reset", [
     "A Studio Admin removed all your sign-in factors (security keys, authenticator apps, hardware",

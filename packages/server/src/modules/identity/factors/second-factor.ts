@@ -5,7 +5,7 @@ import { AppError } from "../../../platform/errors.ts";
 import type { AuthMethod, RequestAuth } from "../auth-types.ts";
 import { type IssuedSession, recordStepUp, type SessionMeta, upgradeSession } from "../session-service.ts";
 import { checkThrottle, recordFailure, recordSuccess } from "../throttle.ts";
-import { mailRecoveryCodeUsed } from "./factor-mails.ts";
+import { mailRecoveryCodeUsed, mailSuspiciousFactorUse } from "./factor-mails.ts";
 import { matchOtpCode } from "./otp-verify.ts";
 import { useRecoveryCode } from "./recovery-codes.ts";
 import { type Refusal, refusalMessage, userTarget } from "./verification.ts";
@@ -101,6 +101,9 @@ export async function proveSecondFactor(
   });
 
   if (!result.ok) {
+    if (result.reason === "replayed" || result.reason === "counter_regressed") {
+      await mailSuspiciousFactorUse(ctx, user, result.reason);
+    }
     throw new AppError("BAD_REQUEST", refusalMessage(result.reason), { details: { reason: result.reason } });
   }
   if (result.remaining !== undefined) await mailRecoveryCodeUsed(ctx, user, result.remaining);

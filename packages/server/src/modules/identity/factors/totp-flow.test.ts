@@ -139,6 +139,8 @@ describe(`TOTP enrolment, sign-in and management over HTTP (${testDatabaseKind()
       .where(and(eq(auditEvents.action, "mfa.verify"), eq(auditEvents.reason, "replayed")));
     assert.equal(audited.length, 1);
     assert.equal(audited[0].targetId, user.id);
+    const told = await t.smtp.waitFor(user.email, /sign-in to your Loupe account was refused/);
+    assert.match(told.text, /already been used/);
     // the code for the current step (not yet used) still works
     const current = await call(t, again, "POST", "/api/auth/mfa/otp", { code: totpCode(t, first.secret) });
     assert.equal(current.statusCode, 200, current.body);

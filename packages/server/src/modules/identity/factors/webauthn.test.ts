@@ -119,6 +119,8 @@ describe(`WebAuthn security keys and passkeys, with a software authenticator (${
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "mfa.verify"), eq(auditEvents.reason, "counter_regressed")));
     assert.equal(audited.length, 1);
+    const told = await t.smtp.waitFor(user.email, /sign-in to your Loupe account was refused/);
+    assert.match(told.text, /counter lower than before/);
     key.counter = stored; // the real key carries on from where it was
     const fine = await signInWithKey(key);
     assert.equal(fine.res.statusCode, 200, fine.res.body);
