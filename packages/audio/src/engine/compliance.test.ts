@@ -26,13 +26,20 @@ const ENCODINGS: [string, PcmEncoding][] = [
   ["24-bit", INT24],
   ["float", FLOAT32],
 ];
-/** Every encoding at 48 kHz; one per other rate, rotating, to keep the suite fast. */
-const MATRIX: [number, string, PcmEncoding][] = [
-  ...ENCODINGS.map(([name, enc]): [number, string, PcmEncoding] => [48000, name, enc]),
-  [44100, ...ENCODINGS[0]],
-  [96000, ...ENCODINGS[1]],
-  [69313, ...ENCODINGS[2]],
+/**
+ * Every rate with one encoding (rotating) runs every case; the other encodings at 48 kHz run the
+ * short cases only (the long gating cases 3-5 depend on the encoding no more than 1 and 2 do, and
+ * pure tones defeat the true-peak pruning, so they are the suite's most expensive signals).
+ */
+const MATRIX: [number, string, PcmEncoding, "all" | "short"][] = [
+  [48000, ...ENCODINGS[1], "all"],
+  [44100, ...ENCODINGS[0], "all"],
+  [96000, ...ENCODINGS[2], "all"],
+  [69313, ...ENCODINGS[1], "all"],
+  [48000, ...ENCODINGS[0], "short"],
+  [48000, ...ENCODINGS[2], "short"],
 ];
+const SHORT_CASES = new Set(["3341-1", "3341-2", "3341-6"]);
 
 function near(actual: number | null, expected: number, below: number, above: number, what: string): void {
   assert.ok(actual !== null, `${what}: got null`);
@@ -43,9 +50,9 @@ function near(actual: number | null, expected: number, below: number, above: num
 }
 
 describe("EBU Tech 3341 integrated loudness (cases 1-6)", () => {
-  for (const [fs, encName, encoding] of MATRIX) {
-    test(`${fs} Hz ${encName}`, async () => {
-      for (const c of INTEGRATED_CASES) {
+  for (const [fs, encName, encoding, which] of MATRIX) {
+    test(`${fs} Hz ${encName}${which === "short" ? " (cases 1, 2, 6)" : ""}`, async () => {
+      for (const c of INTEGRATED_CASES.filter((c) => which === "all" || SHORT_CASES.has(c.name))) {
         const r = await analyse(c.build(fs), fs, c.layout, { encoding });
         near(r.integratedLufs, c.expected, 0.1, 0.1, `${c.name} I`);
         if (c.name === "3341-1" || c.name === "3341-2") {
@@ -83,7 +90,7 @@ describe("EBU Tech 3341 momentary / short-term (cases 9, 10, 12, 13)", () => {
 });
 
 describe("EBU Tech 3342 loudness range (cases 1-4)", () => {
-  for (const [fs, encName, encoding] of MATRIX) {
+  for (const [fs, encName, encoding] of MATRIX.filter((m) => m[3] === "all")) {
     test(`${fs} Hz ${encName}`, async () => {
       for (const c of LRA_CASES) {
         const r = await analyse(lraCase(c.levels)(fs), fs, ["L", "R"], { encoding });

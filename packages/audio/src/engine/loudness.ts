@@ -130,19 +130,37 @@ export function summariseLoudness(
     shortTermSeries,
     integrated: gatedLoudness(blocks),
     loudnessRange: loudnessRange(shortTerm),
-    maxMomentary: maxWindowLoudness(grid, subEnergies, subCount, MOMENTARY_STEPS),
-    maxShortTerm: maxWindowLoudness(grid, subEnergies, subCount, SHORT_TERM_STEPS),
+    maxMomentary: maxWindowLoudness(grid, subEnergies, subCount, stepSums, MOMENTARY_STEPS),
+    maxShortTerm: maxWindowLoudness(grid, subEnergies, subCount, stepSums, SHORT_TERM_STEPS),
   };
 }
 
-/** Max loudness of a sliding window of `steps` 100 ms steps, moved in 10 ms sub-steps. */
-function maxWindowLoudness(grid: StepGrid, sub: Float64Array, subCount: number, steps: number): number {
+/**
+ * Max loudness of a sliding window of `steps` 100 ms steps, moved in 10 ms sub-steps. Each window
+ * sum is built from whole-step sums plus the sub-steps at either end (<= 9 + steps + 9 additions,
+ * not 10 * steps), so a 2-hour file stays cheap.
+ */
+function maxWindowLoudness(
+  grid: StepGrid,
+  sub: Float64Array,
+  subCount: number,
+  stepSums: Float64Array,
+  steps: number,
+): number {
   const len = steps * SUBS_PER_STEP;
   let best = -Infinity;
   for (let end = MOMENTARY_STEPS * SUBS_PER_STEP; end <= subCount; end++) {
     const from = Math.max(0, end - len);
     let s = 0;
-    for (let q = from; q < end; q++) s += sub[q];
+    const firstWhole = Math.ceil(from / SUBS_PER_STEP);
+    const lastWhole = Math.floor(end / SUBS_PER_STEP);
+    if (firstWhole >= lastWhole) {
+      for (let q = from; q < end; q++) s += sub[q];
+    } else {
+      for (let q = from; q < firstWhole * SUBS_PER_STEP; q++) s += sub[q];
+      for (let k = firstWhole; k < lastWhole; k++) s += stepSums[k];
+      for (let q = lastWhole * SUBS_PER_STEP; q < end; q++) s += sub[q];
+    }
     // a full window spans its real sample count (10 ms sub-steps differ by one sample at odd rates)
     const samples = end >= len ? grid.subStart(end) - grid.subStart(end - len) : steps * grid.step;
     const e = s / samples;
