@@ -67,7 +67,8 @@ async function auditDenied(req: FastifyRequest, ctx: AppContext, err: Error): Pr
  * Reads the session cookie and fills request.auth, enforcing on EVERY request: revocation, the
  * absolute and idle timeouts (NIST SP 800-63B AAL2: 12 h / 30 min by default) and the account's
  * status (a suspended or deactivated account's sessions die on their next request). One indexed
- * query joins session, user and roles.
+ * query joins session, user and roles (in embedded mode served from auth-cache.ts while nothing
+ * else has touched the database).
  */
 export function loadAuth(ctx: AppContext) {
   // prepared once: on PostgreSQL the plan is reused, on both the SQL is built once
