@@ -7,6 +7,7 @@ import { testDatabaseKind } from "../../test-support/test-database.ts";
 import { partners, users } from "../directory/schema.ts";
 import type { AuthUser } from "../identity/auth-types.ts";
 import { totpAuthenticators, webauthnCredentials } from "../identity/factors/schema.ts";
+import { mfaStatusOf } from "../identity/mfa-status.ts";
 import { mfaGraceAccounts } from "../identity/schema.ts";
 import { getPerson } from "./people.ts";
 import { makePartner, makePerson, signedIn } from "./test-fixtures.ts";
@@ -201,6 +202,22 @@ describe(`governance over HTTP (${testDatabaseKind()})`, () => {
       .where(eq(mfaGraceAccounts.userId, ines.id));
     assert.equal(grace.length, 1, "imported people get the partner's MFA enforcement-date grace");
     await t.smtp.waitFor("ines@aurora.example", /Your Loupe account/);
+
+    // the partner's enforcement date (2026-06-01, set above) feeds identity's enrolment policy
+    const inesAuth = { id: ines.id, partnerId: partnerA, roles: person.roles };
+    assert.equal((await mfaStatusOf(t.database.db, t, inesAuth)).decision, "urged", "before the date: urged");
+    const moved = await t.app.inject({
+      method: "PATCH",
+      url: `/api/governance/partners/${partnerA}`,
+      headers: await as(admin),
+      payload: { mfaEnforcementDate: "2026-03-01" },
+    });
+    assert.equal(moved.statusCode, 200);
+    assert.equal(
+      (await mfaStatusOf(t.database.db, t, inesAuth)).decision,
+      "must-enrol",
+      "from the date: must enrol",
+    );
     const replace = await t.smtp.waitFor("val@aurora.example", /shared addresses to replace/);
     assert.match(replace.text, /dataio@aurora\.example/);
   });
