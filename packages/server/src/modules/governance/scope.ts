@@ -1,4 +1,4 @@
-import { AppError, forbidden, notFound } from "../../platform/errors.ts";
+import { forbidden, notFound } from "../../platform/errors.ts";
 import type { AuthUser } from "../identity/auth-types.ts";
 
 /**
@@ -51,5 +51,3 @@ export function assertSeesPartner(scope: Scope, partnerId: string | null, what: 
 export function partnerFilter(scope: Scope): string | null {
   return scope.kind === "partner" ? scope.partnerId : null;
 }
-
-export const readOnly = () => new AppError("FORBIDDEN", "Security Auditors have read-only access.");
