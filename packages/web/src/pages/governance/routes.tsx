@@ -8,6 +8,7 @@ import { MyFacilityPage } from "./MyFacilityPage.tsx";
 import { PartnersPage } from "./PartnersPage.tsx";
 import { RequestFormPage } from "./RequestFormPage.tsx";
 import { RequestsPage } from "./RequestsPage.tsx";
+import { TaskTypesPage } from "./TaskTypesPage.tsx";
 
 const VM_AND_STUDIO = ["studio_admin", "security_auditor", "vendor_manager"] as const;
 
@@ -52,6 +53,13 @@ export const governanceRoutes: AppRoute[] = [
     element: () => <PartnersPage />,
     roles: ["studio_admin"],
     navLabel: "Partners",
+    navGroup: "Governance",
+  },
+  {
+    path: "/governance/task-types",
+    element: () => <TaskTypesPage />,
+    roles: ["studio_admin"],
+    navLabel: "Task types",
     navGroup: "Governance",
   },
   {
