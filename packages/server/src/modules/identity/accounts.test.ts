@@ -69,20 +69,8 @@ describe(`accounts (${testDatabaseKind()})`, () => {
       });
       assert.equal(again.statusCode, 410);
       assert.equal(await issueBootstrapLink(t), null);
-      // the admin's email is verified by a link sent to it (a new link replaces the first)
-      await t.smtp.waitFor("ada.admin@studio.example", /Confirm your email/);
-      const resent = await call(t, b, "POST", "/api/auth/verify-email/resend", {});
-      assert.equal(resent.json().sent, true);
-      const mails = () =>
-        t.smtp.mailTo("ada.admin@studio.example").filter((m) => /Confirm your email/.test(m.subject));
-      for (let waited = 0; mails().length < 2 && waited < 5000; waited += 50)
-        await new Promise((r) => setTimeout(r, 50));
-      const firstMail = mails()[0];
-      const replaced = await call(t, newBrowser(), "POST", "/api/auth/verify-email", {
-        token: tokenOf(linkIn(firstMail)),
-      });
-      assert.equal(replaced.statusCode, 410);
-      const mail = mails()[1];
+      // the admin's email is verified by a link sent to it
+      const mail = await t.smtp.waitFor("ada.admin@studio.example", /Confirm your email/);
       const v = await call(t, newBrowser(), "POST", "/api/auth/verify-email", {
         token: tokenOf(linkIn(mail)),
       });

@@ -7,10 +7,10 @@ import { recordAudit } from "../../platform/audit/record.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError, notFound } from "../../platform/errors.ts";
 import { actorOf, clientOf } from "../../platform/http/request-meta.ts";
-import { ROLES, users } from "../directory/schema.ts";
+import { ROLES } from "../directory/schema.ts";
 import { completeBootstrap } from "./bootstrap.ts";
 import { changeOwnPassword } from "./change-password.ts";
-import { sendEmailVerification, verifyEmail } from "./email-verification.ts";
+import { verifyEmail } from "./email-verification.ts";
 import { authFrom, requireAuth, requireStage, requireStepUp } from "./guards.ts";
 import { acceptInvitation, inspectInvitation } from "./invitations.ts";
 import { mfaStatusOf } from "./mfa-status.ts";
@@ -394,28 +394,6 @@ export async function identityRoutes(app: FastifyInstance, ctx: AppContext): Pro
     async (req) => {
       await verifyEmail(ctx, actorOf(req), req.body.token);
       return { ok: true as const };
-    },
-  );
-
-  api.post(
-    "/auth/verify-email/resend",
-    {
-      preHandler: requireStage("enrol", "password", "complete"),
-      schema: {
-        tags,
-        summary: "Mail me a new link to confirm my email address (if it is not confirmed yet)",
-        response: { 200: z.object({ sent: z.boolean() }) },
-      },
-    },
-    async (req) => {
-      const auth = authFrom(req);
-      const [row] = await ctx.database.db
-        .select({ verifiedAt: users.emailVerifiedAt })
-        .from(users)
-        .where(eq(users.id, auth.user.id));
-      if (row?.verifiedAt) return { sent: false };
-      await sendEmailVerification(ctx, auth.user.id);
-      return { sent: true };
     },
   );
 
