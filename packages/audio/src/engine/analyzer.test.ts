@@ -36,6 +36,11 @@ describe("threaded, inline and unoptimised paths give bit-identical results", ()
       const r = await analyse(x, fs, layout, { encoding: INT24, threads, chunkFrames: 7001 });
       assert.deepEqual(r, base, `threads ${threads}`);
     }
+    for (const threads of [2, 3]) {
+      const tuning = { callingThreadMeasures: true };
+      const r = await analyse(x, fs, layout, { encoding: INT24, threads, chunkFrames: 9973, tuning });
+      assert.deepEqual(r, base, `calling thread + ${threads - 1} workers`);
+    }
     const plain = await analyse(x, fs, layout, {
       encoding: INT24,
       tuning: { variant: { multiChannelKWeighting: false, prune: false, unrolled: false } },
@@ -85,6 +90,9 @@ describe("analyzer lifecycle", () => {
       await c.push(chunk);
       ac.abort();
       await c.finish().catch(() => {});
+      const d = createAnalyzer(format);
+      await d.push(chunk);
+      await d.finish();
       console.log("frames", r.frames);
     `;
     const dir = mkdtempSync(path.join(tmpdir(), "loupe-engine-"));
