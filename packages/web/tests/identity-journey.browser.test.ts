@@ -157,6 +157,21 @@ describe("identity journey in Chromium", { skip }, () => {
       await page.getByRole("button", { name: "Use security key" }).click();
       await expectHome(page, USER.name);
       await key.remove();
+
+      // rename it, then remove it (the user is told by mail)
+      await page.goto(`${h.baseUrl}/account/security`);
+      await page.getByRole("button", { name: "Rename Blue key" }).click();
+      const rename = page.getByRole("dialog", { name: "Rename factor" });
+      await rename.getByLabel("Name").fill("Blue key on my keyring");
+      await rename.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("cell", { name: "Blue key on my keyring", exact: true }).waitFor();
+      await page.getByRole("button", { name: "Remove Blue key on my keyring" }).click();
+      await page
+        .getByRole("dialog", { name: "Remove this factor?" })
+        .getByRole("button", { name: "Remove" })
+        .click();
+      await page.getByText("“Blue key on my keyring” was removed.").waitFor();
+      assert.equal(await page.getByRole("cell", { name: "Blue key on my keyring", exact: true }).count(), 0);
     });
   });
 

@@ -127,7 +127,7 @@ export function Shell({ session, children }: { session: SessionView; children: R
       <AppShell.Main bg="gray.0" id="main" tabIndex={-1} style={{ outline: "none" }}>
         <Stack gap="lg" maw={1200}>
           {signedInWithoutSecondFactor(session) && (
-            <Alert color="blue" variant="light" title="Set up two-step sign-in">
+            <Alert color="blue" variant="light" title="Set up two-step sign-in" role="status">
               <Text size="sm">
                 Your facility's accounts will soon need a second factor, and from its enforcement date you
                 cannot go on without one. Set one up now in{" "}
