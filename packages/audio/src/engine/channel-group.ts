@@ -1,8 +1,14 @@
 import type { PcmEncoding } from "../types.ts";
 import { decodeInterleaved } from "./decode.ts";
 import { KWeightingFilter, sumSquaresPair, sumSquaresTriple } from "./k-weighting.ts";
-import { StepGrid } from "./step-grid.ts";
-import { type OverRun, type TruePeakFilterKind, TruePeakMeter, type TruePeakVariant } from "./true-peak.ts";
+import { StepGrid, SUBS_PER_STEP } from "./step-grid.ts";
+import {
+  type BlockExtremes,
+  type OverRun,
+  type TruePeakFilterKind,
+  TruePeakMeter,
+  type TruePeakVariant,
+} from "./true-peak.ts";
 
 /** Optimised paths that differential tests switch off; each defaults to on. */
 export interface EngineVariant extends TruePeakVariant {
@@ -83,6 +89,8 @@ export class ChannelGroup {
   /** the weighted channels grouped for the multi-channel K-weighting loops */
   private readonly bundles: number[][];
   private readonly sums = new Float64Array(3);
+  /** per subset channel: extremes of the blocks of the current slice (see TruePeakMeter.commit) */
+  private readonly blocks: BlockExtremes[];
   private frames = 0;
   private subsDone = 0;
 
@@ -103,6 +111,14 @@ export class ChannelGroup {
     );
     this.open = new Float64Array(cfg.subset.length);
     this.bundles = bundleChannels(this.weighted, cfg.variant?.multiChannelKWeighting ?? true);
+    // one block per sub-step segment of a slice: at most slice / shortest sub-step + 2
+    const maxBlocks = Math.ceil(SLICE_FRAMES / Math.max(1, Math.floor(this.grid.step / SUBS_PER_STEP))) + 2;
+    this.blocks = cfg.subset.map(() => ({
+      count: 0,
+      ends: new Int32Array(maxBlocks),
+      hi: new Float64Array(maxBlocks),
+      lo: new Float64Array(maxBlocks),
+    }));
   }
 
   process(chunk: Uint8Array): ChunkEnergies {
@@ -129,8 +145,12 @@ export class ChannelGroup {
       const start = this.frames;
       const fromSub = this.subsDone;
       const toSub = grid.completeSubs(start + len);
+      for (const b of this.blocks) b.count = 0;
       for (const bundle of this.bundles) this.weigh(bundle, x, start, len, fromSub, toSub, out);
-      for (const p of this.peaks) p.commit(len);
+      // weighted channels hand true peak the block extremes their K-weighting loop tracked
+      this.peaks.forEach((p, c) => {
+        p.commit(len, this.blocks[c].count > 0 ? this.blocks[c] : undefined);
+      });
       this.frames = start + len;
       this.subsDone = toSub;
     }
@@ -167,6 +187,13 @@ export class ChannelGroup {
       if (bundle.length === 3) sumSquaresTriple(f[0], f[1], f[2], xs[0], xs[1], xs[2], from, to, sums);
       else if (bundle.length === 2) sumSquaresPair(f[0], f[1], xs[0], xs[1], from, to, sums);
       else sums[0] = f[0].sumSquares(xs[0], from, to, sums[0]);
+      bundle.forEach((c, j) => {
+        const b = this.blocks[c];
+        b.ends[b.count] = to;
+        b.hi[b.count] = f[j].extremes[0];
+        b.lo[b.count] = f[j].extremes[1];
+        b.count++;
+      });
     };
     let pos = 0;
     for (let q = fromSub; q < toSub; q++) {

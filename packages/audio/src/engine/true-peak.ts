@@ -16,6 +16,17 @@ export interface TruePeakVariant {
   unrolled?: boolean;
 }
 
+/**
+ * Extremes of consecutive blocks of new samples, computed by the caller while it read them anyway
+ * (the K-weighting loop): block b covers [ends[b - 1], ends[b]) of the samples being committed.
+ */
+export interface BlockExtremes {
+  count: number;
+  ends: Int32Array;
+  hi: Float64Array;
+  lo: Float64Array;
+}
+
 /** A run of interpolated values above the over threshold; times in input samples from file start. */
 export interface OverRun {
   start: number;
@@ -146,10 +157,18 @@ export class TruePeakMeter {
     return this.buf.subarray(h, h + count);
   }
 
-  /** Measures the `count` samples written into input(count). */
-  commit(count: number): void {
+  /** Measures the `count` samples written into input(count); `blocks` (if given) spares the scan. */
+  commit(count: number, blocks?: BlockExtremes): void {
     const h = this.hist;
-    this.processRange(h, h + count);
+    if (blocks) {
+      let s = h;
+      for (let b = 0; b < blocks.count; b++) {
+        const e = h + blocks.ends[b];
+        if (e > s) this.processBlock(s, e, blocks.hi[b], blocks.lo[b]);
+        s = e;
+      }
+      if (s !== h + count) throw new Error("block extremes do not cover the samples");
+    } else this.processRange(h, h + count);
     this.consumed += count;
     if (h > 0) this.buf.copyWithin(0, count, count + h);
   }
@@ -183,34 +202,40 @@ export class TruePeakMeter {
 
   private processRange(from: number, to: number): void {
     const buf = this.buf;
-    const h = this.hist;
-    const gain = this.filter ? this.filter.gain * ROUNDING_MARGIN : ROUNDING_MARGIN;
-    const dcGain = this.dcGain * ROUNDING_MARGIN;
     for (let s = from; s < to; s += BLOCK) {
       const e = Math.min(to, s + BLOCK);
       let hi = 0;
       let lo = 0;
       for (let i = s; i < e; i++) {
         const v = buf[i];
-        if (v > hi) hi = v;
-        else if (v < lo) lo = v;
+        hi = v > hi ? v : hi;
+        lo = v < lo ? v : lo;
       }
-      const peakNew = Math.max(hi, -lo);
-      if (peakNew > this.samplePeak) this.samplePeak = peakNew;
-      for (let i = s - h; i < s; i++) {
-        const v = buf[i];
-        if (v > hi) hi = v;
-        else if (v < lo) lo = v;
-      }
-      // Every x in the filter's reach lies in centre +- radius, so |y| <= dcGain |centre| + gain radius:
-      // as tight as gain * max|x| for zero-mean blocks, about twice as tight for bass-heavy ones.
-      const centre = (hi + lo) / 2;
-      const radius = (hi - lo) / 2 + 1e-12 * (hi - lo);
-      if (this.prune && dcGain * Math.abs(centre) + gain * radius <= this.lim()) continue;
-      if (this.itu) this.kernelItu(s, e, centre, radius, this.coarse.length === 2);
-      else if (this.refineFraction > 0) this.kernelRefining(s, e, centre, radius);
-      else this.kernelGeneric(s, e);
+      this.processBlock(s, e, hi, lo);
     }
+  }
+
+  /** One block of new samples buf[s..e), whose extremes (with 0) are hi and lo. */
+  private processBlock(s: number, e: number, blockHi: number, blockLo: number): void {
+    const buf = this.buf;
+    const peakNew = Math.max(blockHi, -blockLo);
+    if (peakNew > this.samplePeak) this.samplePeak = peakNew;
+    let hi = blockHi;
+    let lo = blockLo;
+    for (let i = s - this.hist; i < s; i++) {
+      const v = buf[i];
+      hi = v > hi ? v : hi;
+      lo = v < lo ? v : lo;
+    }
+    // Every x in the filter's reach lies in centre +- radius, so |y| <= dcGain |centre| + gain radius:
+    // as tight as gain * max|x| for zero-mean blocks, about twice as tight for bass-heavy ones.
+    const gain = this.filter ? this.filter.gain * ROUNDING_MARGIN : ROUNDING_MARGIN;
+    const centre = (hi + lo) / 2;
+    const radius = (hi - lo) / 2 + 1e-12 * (hi - lo);
+    if (this.prune && this.dcGain * ROUNDING_MARGIN * Math.abs(centre) + gain * radius <= this.lim()) return;
+    if (this.itu) this.kernelItu(s, e, centre, radius, this.coarse.length === 2);
+    else if (this.refineFraction > 0) this.kernelRefining(s, e, centre, radius);
+    else this.kernelGeneric(s, e);
   }
 
   /**
