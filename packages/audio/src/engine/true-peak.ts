@@ -208,8 +208,8 @@ export class TruePeakMeter {
       let lo = 0;
       for (let i = s; i < e; i++) {
         const v = buf[i];
-        hi = v > hi ? v : hi;
-        lo = v < lo ? v : lo;
+        hi = Math.max(hi, v);
+        lo = Math.min(lo, v);
       }
       this.processBlock(s, e, hi, lo);
     }
@@ -224,8 +224,8 @@ export class TruePeakMeter {
     let lo = blockLo;
     for (let i = s - this.hist; i < s; i++) {
       const v = buf[i];
-      hi = v > hi ? v : hi;
-      lo = v < lo ? v : lo;
+      hi = Math.max(hi, v);
+      lo = Math.min(lo, v);
     }
     // Every x in the filter's reach lies in centre +- radius, so |y| <= dcGain |centre| + gain radius:
     // as tight as gain * max|x| for zero-mean blocks, about twice as tight for bass-heavy ones.
