@@ -6,8 +6,9 @@ import { HOUR } from "../../platform/clock.ts";
 import { linkIn } from "../../test-support/smtp-sink.ts";
 import { createTestContext, type TestContext } from "../../test-support/test-context.ts";
 import { testDatabaseKind } from "../../test-support/test-database.ts";
-import { users } from "../directory/schema.ts";
+import { partners, users } from "../directory/schema.ts";
 import { issueBootstrapLink } from "./bootstrap.ts";
+import { mfaGraceAccounts } from "./schema.ts";
 import {
   type Browser,
   browserWithSession,
@@ -326,6 +327,59 @@ describe(`accounts (${testDatabaseKind()})`, () => {
       assert.equal(priya.partnerName, "Northlight Post");
       assert.equal(priya.mfa.decision, "must-enrol");
       assert.equal(priya.mfa.factorCount, 0);
+    });
+  });
+
+  describe("MFA rollout", () => {
+    test("a pre-existing partner account is urged before the partner's date and may postpone; a new one may not", async () => {
+      const kestrel = await createPartner(t, "Kestrel Media Services", ["kestrelmedia.example"]);
+      await t.database.db
+        .update(partners)
+        .set({ mfaEnforcementDate: "2026-12-31" })
+        .where(eq(partners.id, kestrel));
+      const old = await createActiveUser(t, {
+        email: "diego.alvarez@kestrelmedia.example",
+        roles: ["vendor_manager"],
+        partnerId: kestrel,
+      });
+      await t.database.db
+        .insert(mfaGraceAccounts)
+        .values({ userId: old.id, grantedAt: t.clock.now(), reason: "imported" });
+      const fresh = await createActiveUser(t, {
+        email: "leila.haddad@kestrelmedia.example",
+        roles: ["verifier"],
+        partnerId: kestrel,
+      });
+
+      const b = newBrowser();
+      const res = await call(t, b, "POST", "/api/auth/sign-in", { email: old.email, password: old.password });
+      assert.equal(res.json().stage, "enrol");
+      assert.equal(res.json().enrolment, "urged");
+      const later = await call(t, b, "POST", "/api/auth/enrolment/postpone", {});
+      assert.equal(later.statusCode, 200, later.body);
+      const state = (await call(t, b, "GET", "/api/auth/session")).json();
+      assert.equal(state.session.stage, "complete");
+      assert.deepEqual(state.session.amr, ["pwd"]);
+
+      const nb = newBrowser();
+      const r2 = await call(t, nb, "POST", "/api/auth/sign-in", {
+        email: fresh.email,
+        password: fresh.password,
+      });
+      assert.equal(r2.json().enrolment, "must-enrol");
+      const refused = await call(t, nb, "POST", "/api/auth/enrolment/postpone", {});
+      assert.equal(refused.statusCode, 403);
+      assert.equal(refused.json().error.code, "MFA_ENROLMENT_REQUIRED");
+
+      // from the partner's date on, the pre-existing account must enrol too
+      await t.database.db
+        .update(partners)
+        .set({ mfaEnforcementDate: "2026-01-01" })
+        .where(eq(partners.id, kestrel));
+      const ob = newBrowser();
+      const r3 = await call(t, ob, "POST", "/api/auth/sign-in", { email: old.email, password: old.password });
+      assert.equal(r3.json().enrolment, "must-enrol");
+      assert.equal((await call(t, ob, "POST", "/api/auth/enrolment/postpone", {})).statusCode, 403);
     });
   });
 

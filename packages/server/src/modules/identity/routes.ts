@@ -201,11 +201,12 @@ export async function identityRoutes(app: FastifyInstance, ctx: AppContext): Pro
     },
     async (req, reply) => {
       const auth = authFrom(req);
+      // read before the transaction: on PGlite a query outside an open transaction waits for it
+      const mfa = await mfaStatusOf(ctx.database.db, ctx, auth.user);
+      if (mfa.decision !== "urged") {
+        throw new AppError("MFA_ENROLMENT_REQUIRED", "Two-step verification must be set up now.");
+      }
       const issued = await ctx.database.db.transaction(async (tx) => {
-        const mfa = await mfaStatusOf(ctx.database.db, ctx, auth.user);
-        if (mfa.decision !== "urged") {
-          throw new AppError("MFA_ENROLMENT_REQUIRED", "Two-step verification must be set up now.");
-        }
         const issued = await upgradeSession(tx, ctx, auth.session.id, "pwd", clientOf(req));
         await recordAudit(tx, ctx.clock, actorOf(req), {
           action: "identity.mfa_enrolment_postponed",
