@@ -6,6 +6,7 @@
  *      without a server this says so and runs PGlite only;
  *   3. the browser tests (*.browser.test.ts) in Debian's Chromium when it is installed.
  * Options: --db=pglite|postgres (only that pass), --suite=unit|browser.
+ * A test (or hook) that runs over 5 minutes fails instead of hanging the run.
  * Ends with one line "N passed, N failed, N skipped" and a non-zero exit on any failure.
  */
 import { spawn } from "node:child_process";
@@ -41,7 +42,7 @@ async function run(label: string, files: string[], env: Record<string, string>):
   console.log(`\n=== ${label}: ${files.length} test files ===`);
   const child = spawn(
     process.execPath,
-    ["--test", "--test-concurrency=2", "--test-reporter=spec", ...files],
+    ["--test", "--test-concurrency=2", "--test-timeout=300000", "--test-reporter=spec", ...files],
     { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] },
   );
   let tail = "";
