@@ -186,6 +186,8 @@ async function benchRead(port: number, token: string) {
   const total = RATE * SECONDS;
   const interval = 1000 / RATE;
   const latencies: number[] = [];
+  /** [scheduled offset ms, latency ms] of the slowest requests: shows whether stalls are periodic */
+  const slowest: [number, number][] = [];
   let errors = 0;
   let sent = 0;
   const pending: Promise<void>[] = [];
@@ -200,7 +202,9 @@ async function benchRead(port: number, token: string) {
           request(agent, port, { method: "GET", path: "/api/auth/session", headers })
             .then((res) => {
               if (res.status !== 200 || !res.body.includes('"authenticated":true')) errors++;
-              latencies.push(performance.now() - scheduled);
+              const latency = performance.now() - scheduled;
+              latencies.push(latency);
+              if (latency > 50) slowest.push([scheduled - start, latency]);
             })
             .catch(() => {
               errors++;
@@ -216,6 +220,14 @@ async function benchRead(port: number, token: string) {
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
+  if (slowest.length > 0) {
+    const starts = slowest
+      .filter(([at], i) => i === 0 || at - slowest[i - 1][0] > 100)
+      .map(([at]) => (at / 1000).toFixed(2));
+    console.log(
+      `  ${slowest.length} requests over 50 ms; stalls begin at s: ${starts.slice(0, 12).join(", ")}`,
+    );
+  }
   return {
     sent,
     errors,
