@@ -78,10 +78,11 @@ export function createAnalyzer(
     variant: tuning.variant,
   }));
   const combiner = new EnergyCombiner(weights, subsets);
+  // with one group and the default threading (one core, or mono) the calling thread does it all
   const backend =
-    threads === 0
+    threads === 0 || (hybrid && configs.length === 1)
       ? new InlineBackend(configs)
-      : hybrid && configs.length > 1
+      : hybrid
         ? new HybridBackend(configs)
         : new WorkerBackend(configs, options.signal);
   const assemble = (frames: number, peaks: ChannelPeakResult[][]) =>
