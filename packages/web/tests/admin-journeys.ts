@@ -119,7 +119,8 @@ export function describeAdminJourneys(env: {
         await acceptInvitation(page, h, USER);
         await signIn(page, h, USER);
         await page.getByRole("heading", { name: "Set up two-step sign-in" }).waitFor();
-        await page.getByRole("tab", { name: "Hardware token" }).click();
+        // a person with an assigned token starts on the hardware token tab
+        await page.getByRole("tab", { name: "Hardware token", selected: true }).waitFor();
         const serial = page.getByLabel("Serial number");
         await page.getByText(`The studio assigned token ${TOKEN.serial} to you.`).waitFor();
         assert.equal(await serial.inputValue(), TOKEN.serial, "the assigned token's serial is filled in");

@@ -8,14 +8,18 @@ import { ErrorAlert } from "../ErrorAlert.tsx";
 import { useStepUp } from "../StepUp.tsx";
 import { type EnrolProps, recoveryCodesIn } from "./types.ts";
 
-/** A hardware OATH token the studio assigned to you: prove you hold it with one code. */
-export function HardwareTokenEnrol({ onEnrolled }: EnrolProps) {
-  // a token the studio assigned to this person and that waits for its first code
-  const pending = useQuery({
+/** hardware tokens the studio assigned to this person that wait for their first code */
+export function usePendingTokens() {
+  return useQuery({
     queryKey: ["factors", "pending-tokens"],
     queryFn: async () =>
       (await get<{ pendingTokens?: { serial: string }[] }>(endpoints.factors)).pendingTokens ?? [],
   });
+}
+
+/** A hardware OATH token the studio assigned to you: prove you hold it with one code. */
+export function HardwareTokenEnrol({ onEnrolled }: EnrolProps) {
+  const pending = usePendingTokens();
   const assigned = pending.data?.[0]?.serial;
   const [typedSerial, setSerial] = useState<string | null>(null);
   const serial = typedSerial ?? assigned ?? "";
