@@ -31,15 +31,6 @@ const USER = {
   password: "marmalade skies over the pier",
 };
 const NEW_PASSWORD = "quiet orchards in late november";
-/**
- * POST /api/auth/enrolment/postpone reads the MFA status through ctx.database.db inside its own
- * transaction; on PGlite (one connection) that waits for the transaction forever, so the request
- * never answers. Reported to the identity module; run this test once that is fixed.
- */
-const POSTPONE_DEADLOCK =
-  process.env.LOUPE_TEST_POSTPONE === "1"
-    ? false
-    : "enrolment postpone hangs on PGlite (identity routes.ts: mfaStatusOf(ctx.database.db) inside the transaction)";
 const ROLLOUT_PARTNER = "Cedar Lane Post";
 const EXISTING = {
   name: "Lena Fischer",
@@ -184,9 +175,7 @@ export function describeAdminJourneys(env: {
       });
     });
 
-    test("an account from before the rollout is urged until its partner's date, then must enrol", {
-      skip: POSTPONE_DEADLOCK,
-    }, async (t) => {
+    test("an account from before the rollout is urged until its partner's date, then must enrol", async (t) => {
       await h.guard(t, async () => {
         const page = h.page;
         await page.getByRole("button", { name: "Sign out" }).click();
