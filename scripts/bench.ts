@@ -9,9 +9,11 @@
  * a bench cannot type), start Loupe as a child process (ROLES=web, LOG_LEVEL=warn) on 127.0.0.1,
  * then measure over HTTP:
  *   1. sign-in: SIGN_INS password sign-ins, 4 at a time (argon2id-bound), reported per second;
- *   2. read: GET /api/auth/session with the session cookie, open loop at RATE requests/s for
- *      SECONDS s (requests leave on schedule whether or not earlier ones have answered; latency is
- *      measured from the scheduled instant, so queueing shows), p50/p99/max and errors.
+ *   2. after a 3 s pause for the sign-in burst to settle (without it the embedded engine shows a
+ *      second or two of slow requests while it absorbs the burst's writes), read: GET
+ *      /api/auth/session with the session cookie, open loop at RATE requests/s for SECONDS s
+ *      (requests leave on schedule whether or not earlier ones have answered; latency is measured
+ *      from the scheduled instant, so queueing shows), p50/p99/max and errors.
  * Options (environment): BENCH_RATE (500), BENCH_SECONDS (10), BENCH_SIGN_INS (40), BENCH_ONLY=pglite|postgres,
  * BENCH_PROFILE_DIR (write a CPU profile of the server there).
  */
@@ -278,6 +280,8 @@ async function runOne(kind: "pglite" | "postgres"): Promise<Result | null> {
     const server = await startServer(env);
     try {
       const signIn = await benchSignIn(port);
+      // let the sign-in burst settle (argon2 threads, the embedded engine's writes) before the read phase
+      await new Promise((r) => setTimeout(r, 3000));
       const read = await benchRead(port, token);
       return { db: kind, signInsPerSecond: signIn.perSecond, signInP50: signIn.p50, ...read };
     } finally {
