@@ -4,7 +4,14 @@ import { ChannelGroup, type ChannelGroupConfig } from "./channel-group.ts";
 
 export type WorkerRequest =
   | { type: "init"; config: ChannelGroupConfig }
-  | { type: "chunk"; seq: number; buffer: SharedArrayBuffer | ArrayBuffer; length: number }
+  | {
+      type: "chunk";
+      seq: number;
+      buffer: SharedArrayBuffer | ArrayBuffer;
+      length: number;
+      /** where the energies go (pooled by the main thread; the reply carries no buffer) */
+      out: SharedArrayBuffer;
+    }
   | { type: "finish" };
 
 const port = parentPort;
@@ -16,8 +23,11 @@ port.on("message", (msg: WorkerRequest) => {
     if (msg.type === "init") {
       group = new ChannelGroup(msg.config);
     } else if (msg.type === "chunk") {
-      const res = group!.process(new Uint8Array(msg.buffer, 0, msg.length));
-      port.postMessage({ type: "chunk", seq: msg.seq, result: res }, [res.energies.buffer as ArrayBuffer]);
+      const out = new Float64Array(msg.out);
+      const res = group!.process(new Uint8Array(msg.buffer, 0, msg.length), out);
+      if (res.energies.buffer !== msg.out) throw new Error("energies do not fit the output buffer");
+      const { frames, firstSub, count } = res;
+      port.postMessage({ type: "chunk", seq: msg.seq, result: { frames, firstSub, count } });
     } else {
       port.postMessage({ type: "result", peaks: group!.finish() });
     }

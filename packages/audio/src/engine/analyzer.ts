@@ -19,7 +19,7 @@ import {
 import { channelWeight, standardLayout } from "./channels.ts";
 import { EnergyCombiner } from "./combine.ts";
 import { bytesPerSample } from "./decode.ts";
-import { finiteOrNull, summariseLoudness } from "./loudness.ts";
+import { finiteOrNull } from "./loudness.ts";
 import { StepGrid } from "./step-grid.ts";
 import { analyzerWorkerUrl } from "./worker-source.ts";
 
@@ -77,7 +77,7 @@ export function createAnalyzer(
     overMergeGap: Math.round(OVER_MERGE_SECONDS * format.sampleRate),
     variant: tuning.variant,
   }));
-  const combiner = new EnergyCombiner(weights, subsets);
+  const combiner = new EnergyCombiner(weights, subsets, new StepGrid(format.sampleRate));
   // with one group and the default threading (one core, or mono) the calling thread does it all
   const backend =
     threads === 0 || (hybrid && configs.length === 1)
@@ -108,6 +108,8 @@ interface Backend {
   /** waits for queued chunks first */
   finish(): Promise<ChannelPeakResult[][]>;
   destroy(reason?: unknown): Promise<void>;
+  /** the chunk's energies have been combined: their buffers may be reused */
+  release(parts: ChunkEnergies[]): void;
 }
 
 class InlineBackend implements Backend {
@@ -122,6 +124,7 @@ class InlineBackend implements Backend {
     return this.groups.map((g) => g.finish());
   }
   async destroy(): Promise<void> {}
+  release(): void {}
 }
 
 /**
@@ -147,17 +150,22 @@ class HybridBackend implements Backend {
   destroy(reason?: unknown): Promise<void> {
     return this.remote.destroy(reason);
   }
+  release(parts: ChunkEnergies[]): void {
+    this.remote.release(parts.slice(0, -1));
+  }
 }
 
 interface Pending {
   parts: ChunkEnergies[];
+  /** per worker, the shared buffer its energies are written to */
+  outs: SharedArrayBuffer[];
   remaining: number;
   resolve: (parts: ChunkEnergies[]) => void;
   reject: (err: unknown) => void;
 }
 
 type WorkerReply =
-  | { type: "chunk"; seq: number; result: ChunkEnergies }
+  | { type: "chunk"; seq: number; result: Omit<ChunkEnergies, "energies"> }
   | { type: "result"; peaks: ChannelPeakResult[] }
   | { type: "error"; message: string };
 
@@ -165,6 +173,10 @@ class WorkerBackend implements Backend {
   private readonly workers: Worker[];
   private readonly pending = new Map<number, Pending>();
   private readonly pool: SharedArrayBuffer[] = [];
+  /** energy output buffers, reused once their chunk is combined (see ChannelGroup.process) */
+  private readonly outPool: SharedArrayBuffer[] = [];
+  private readonly configs: ChannelGroupConfig[];
+  private readonly frameBytes: number;
   private seq = 0;
   private failure: unknown = null;
   private finishing: { results: ChannelPeakResult[][]; remaining: number; resolve: () => void } | null = null;
@@ -172,6 +184,8 @@ class WorkerBackend implements Backend {
 
   constructor(configs: ChannelGroupConfig[], signal?: AbortSignal) {
     void signal;
+    this.configs = configs;
+    this.frameBytes = bytesPerSample(configs[0].encoding) * configs[0].channels;
     this.workers = configs.map((config, g) => {
       const w = new Worker(analyzerWorkerUrl());
       w.on("message", (msg: WorkerReply) => this.onMessage(g, msg));
@@ -193,15 +207,31 @@ class WorkerBackend implements Backend {
     const shared = this.takeBuffer(chunk.byteLength);
     new Uint8Array(shared, 0, chunk.byteLength).set(chunk);
     const seq = this.seq++;
+    const maxSubs = ChannelGroup.maxSubs(this.configs[0].sampleRate, chunk.byteLength / this.frameBytes);
+    const outs = this.configs.map((c) => this.takeOut(maxSubs * c.subset.length * 8));
     return new Promise<ChunkEnergies[]>((resolve, reject) => {
       const done = (parts: ChunkEnergies[]) => {
         if (shared.byteLength <= POOLED_BUFFER_MAX) this.pool.push(shared);
         resolve(parts);
       };
-      this.pending.set(seq, { parts: [], remaining: this.workers.length, resolve: done, reject });
-      for (const w of this.workers)
-        w.postMessage({ type: "chunk", seq, buffer: shared, length: chunk.byteLength });
+      this.pending.set(seq, { parts: [], outs, remaining: this.workers.length, resolve: done, reject });
+      this.workers.forEach((w, g) => {
+        w.postMessage({ type: "chunk", seq, buffer: shared, length: chunk.byteLength, out: outs[g] });
+      });
     });
+  }
+
+  private takeOut(bytes: number): SharedArrayBuffer {
+    const i = this.outPool.findIndex((b) => b.byteLength >= bytes);
+    if (i >= 0) return this.outPool.splice(i, 1)[0];
+    return new SharedArrayBuffer(bytes);
+  }
+
+  release(parts: ChunkEnergies[]): void {
+    for (const p of parts) {
+      const b = p.energies.buffer;
+      if (b instanceof SharedArrayBuffer && b.byteLength <= POOLED_BUFFER_MAX) this.outPool.push(b);
+    }
   }
 
   private takeBuffer(bytes: number): SharedArrayBuffer {
@@ -232,7 +262,8 @@ class WorkerBackend implements Backend {
     if (msg.type === "chunk") {
       const p = this.pending.get(msg.seq);
       if (!p) return;
-      p.parts[g] = msg.result;
+      const size = msg.result.count * this.configs[g].subset.length;
+      p.parts[g] = { ...msg.result, energies: new Float64Array(p.outs[g], 0, size) };
       if (--p.remaining === 0) {
         this.pending.delete(msg.seq);
         p.resolve(p.parts);
@@ -307,7 +338,9 @@ class StreamAnalyzer implements Analyzer {
     this.frames += chunk.byteLength / this.frameBytes;
     const measured = Promise.resolve(this.backend.process(chunk));
     const step = this.chain.then(async () => {
-      this.combiner.add(await measured);
+      const parts = await measured;
+      this.combiner.add(parts);
+      this.backend.release(parts);
     });
     this.chain = step.catch(() => {});
     step.catch((err) => {
@@ -361,7 +394,7 @@ function buildResult(
   peaks: ChannelPeakResult[][],
 ): AnalyzerResult {
   const fs = format.sampleRate;
-  const summary = summariseLoudness(new StepGrid(fs), combiner.energies, combiner.count);
+  const summary = combiner.summary();
   const perChannel: ChannelPeakResult[] = [];
   subsets.forEach((subset, g) => {
     subset.forEach((ch, i) => {

@@ -121,14 +121,27 @@ export class ChannelGroup {
     }));
   }
 
-  process(chunk: Uint8Array): ChunkEnergies {
+  /** Most sub-steps a chunk of `frameCount` frames can complete (sizes reusable output buffers). */
+  static maxSubs(sampleRate: number, frameCount: number): number {
+    const step = new StepGrid(sampleRate).step;
+    return Math.ceil(frameCount / Math.max(1, Math.floor(step / SUBS_PER_STEP))) + 1;
+  }
+
+  /**
+   * Measures one chunk. The energies go into `into` when it is given and large enough (a pooled
+   * buffer: a fresh one per chunk, allocated on a worker and freed on the main thread, fragmented
+   * the workers' malloc arenas and made resident memory grow with the file's length).
+   */
+  process(chunk: Uint8Array, into?: Float64Array): ChunkEnergies {
     const { cfg, grid } = this;
     const bytesPerFrame = (cfg.encoding.bitsPerSample / 8) * cfg.channels;
     if (chunk.byteLength % bytesPerFrame !== 0) throw new RangeError("chunk is not a whole number of frames");
     const frameCount = chunk.byteLength / bytesPerFrame;
     const firstSub = this.subsDone;
     const count = grid.completeSubs(this.frames + frameCount) - firstSub;
-    const out: SubEnergies = { energies: new Float64Array(count * cfg.subset.length), firstSub, count };
+    const size = count * cfg.subset.length;
+    const energies = into && into.length >= size ? into.subarray(0, size) : new Float64Array(size);
+    const out: SubEnergies = { energies, firstSub, count };
     // Slices keep decode, K-weighting and true peak working on the same few hundred KB (cache-resident)
     // instead of streaming a whole chunk through memory three times.
     for (let off = 0; off < frameCount; off += SLICE_FRAMES) {

@@ -83,9 +83,17 @@ export interface LoudnessSummary {
 const MOMENTARY_STEPS = 4;
 const SHORT_TERM_STEPS = 30;
 
+/** Sub-steps kept for the max M / max S windows (a power of two >= the 300 of a 3 s window). */
+const SUB_RING = 512;
+/** Step sums are stored in blocks of this many steps (chunked growth, no doubling copies). */
+const STEP_BLOCK = 4096;
+
 /**
  * Everything loudness derives from the channel-weighted K-weighted sums of squares per 10 ms
- * sub-step (`subEnergies[q]`, sub-step q of the StepGrid).
+ * sub-step, fed one sub-step at a time in order (`add(e)` for sub-step q = 0, 1, ... of the StepGrid).
+ * Memory is flat in the file's length apart from one sum per 100 ms step (what integrated loudness,
+ * LRA and the dialogue gate need): sub-step detail is kept only in a ring of the last SUB_RING
+ * sub-steps, enough for the max M and max S windows, which are evaluated as each sub-step arrives.
  *
  * Series: value at the end of each complete 100 ms step, the window reaching back 400 ms / 3 s with
  * the time before the file start counted as silence (a meter reset at the start, as libebur128).
@@ -93,78 +101,116 @@ const SHORT_TERM_STEPS = 30;
  * start before 0 count the missing part as silence). Integrated: gating blocks every 100 ms that lie
  * wholly inside the file; the last incomplete step is dropped. LRA: complete 3 s windows at 10 Hz.
  */
-export function summariseLoudness(
-  grid: StepGrid,
-  subEnergies: Float64Array,
-  subCount: number,
-): LoudnessSummary {
-  const step = grid.step;
-  const steps = Math.floor(subCount / SUBS_PER_STEP);
-  const stepSums = new Float64Array(steps);
-  for (let k = 0; k < steps; k++) {
-    let s = 0;
-    for (let q = k * SUBS_PER_STEP; q < (k + 1) * SUBS_PER_STEP; q++) s += subEnergies[q];
-    stepSums[k] = s;
-  }
-  const stepEnergies = stepSums.map((s) => s / step);
-  const windowMean = (k: number, len: number): number => {
-    let s = 0;
-    for (let j = Math.max(0, k - len + 1); j <= k; j++) s += stepSums[j];
-    return s / (len * step);
-  };
-  const momentarySeries = new Float64Array(steps);
-  const shortTermSeries = new Float64Array(steps);
-  const blocks = new Float64Array(Math.max(0, steps - MOMENTARY_STEPS + 1));
-  const shortTerm = new Float64Array(Math.max(0, steps - SHORT_TERM_STEPS + 1));
-  for (let k = 0; k < steps; k++) {
-    const m = windowMean(k, MOMENTARY_STEPS);
-    const s = windowMean(k, SHORT_TERM_STEPS);
-    momentarySeries[k] = loudnessOf(m);
-    shortTermSeries[k] = loudnessOf(s);
-    if (k >= MOMENTARY_STEPS - 1) blocks[k - MOMENTARY_STEPS + 1] = m;
-    if (k >= SHORT_TERM_STEPS - 1) shortTerm[k - SHORT_TERM_STEPS + 1] = s;
-  }
-  return {
-    stepEnergies,
-    momentarySeries,
-    shortTermSeries,
-    integrated: gatedLoudness(blocks),
-    loudnessRange: loudnessRange(shortTerm),
-    maxMomentary: maxWindowLoudness(grid, subEnergies, subCount, stepSums, MOMENTARY_STEPS),
-    maxShortTerm: maxWindowLoudness(grid, subEnergies, subCount, stepSums, SHORT_TERM_STEPS),
-  };
-}
+export class LoudnessAccumulator {
+  private readonly grid: StepGrid;
+  private readonly ring = new Float64Array(SUB_RING);
+  private readonly stepBlocks: Float64Array[] = [];
+  private subCount = 0;
+  private steps = 0;
+  /** running sum of the open step's sub-steps (0 + e0 + e1 + ..., as a fresh sum would add them) */
+  private openStep = 0;
+  private bestMomentary = -Infinity;
+  private bestShortTerm = -Infinity;
 
-/**
- * Max loudness of a sliding window of `steps` 100 ms steps, moved in 10 ms sub-steps. Each window
- * sum is built from whole-step sums plus the sub-steps at either end (<= 9 + steps + 9 additions,
- * not 10 * steps), so a 2-hour file stays cheap.
- */
-function maxWindowLoudness(
-  grid: StepGrid,
-  sub: Float64Array,
-  subCount: number,
-  stepSums: Float64Array,
-  steps: number,
-): number {
-  const len = steps * SUBS_PER_STEP;
-  let best = -Infinity;
-  for (let end = MOMENTARY_STEPS * SUBS_PER_STEP; end <= subCount; end++) {
+  constructor(grid: StepGrid) {
+    this.grid = grid;
+  }
+
+  /** the weighted energy of the next sub-step */
+  add(e: number): void {
+    const q = this.subCount;
+    this.ring[q & (SUB_RING - 1)] = e;
+    this.openStep += e;
+    const end = q + 1;
+    this.subCount = end;
+    if (end % SUBS_PER_STEP === 0) {
+      const k = this.steps;
+      if (k % STEP_BLOCK === 0) this.stepBlocks.push(new Float64Array(STEP_BLOCK));
+      this.stepBlocks[(k - (k % STEP_BLOCK)) / STEP_BLOCK][k % STEP_BLOCK] = this.openStep;
+      this.steps = k + 1;
+      this.openStep = 0;
+    }
+    if (end >= MOMENTARY_STEPS * SUBS_PER_STEP) {
+      const m = this.windowEnergy(end, MOMENTARY_STEPS);
+      if (m > this.bestMomentary) this.bestMomentary = m;
+      const s = this.windowEnergy(end, SHORT_TERM_STEPS);
+      if (s > this.bestShortTerm) this.bestShortTerm = s;
+    }
+  }
+
+  private stepSum(k: number): number {
+    return this.stepBlocks[(k - (k % STEP_BLOCK)) / STEP_BLOCK][k % STEP_BLOCK];
+  }
+
+  /**
+   * Mean square of the window of `steps` 100 ms steps ending at sub-step `end` (exclusive). The sum
+   * is built from whole-step sums plus the sub-steps at either end (<= 9 + steps + 9 additions, not
+   * 10 * steps), always in this order, so the result does not depend on how the file was chunked.
+   */
+  private windowEnergy(end: number, steps: number): number {
+    const { grid, ring } = this;
+    const len = steps * SUBS_PER_STEP;
     const from = Math.max(0, end - len);
     let s = 0;
     const firstWhole = Math.ceil(from / SUBS_PER_STEP);
     const lastWhole = Math.floor(end / SUBS_PER_STEP);
     if (firstWhole >= lastWhole) {
-      for (let q = from; q < end; q++) s += sub[q];
+      for (let q = from; q < end; q++) s += ring[q & (SUB_RING - 1)];
     } else {
-      for (let q = from; q < firstWhole * SUBS_PER_STEP; q++) s += sub[q];
-      for (let k = firstWhole; k < lastWhole; k++) s += stepSums[k];
-      for (let q = lastWhole * SUBS_PER_STEP; q < end; q++) s += sub[q];
+      for (let q = from; q < firstWhole * SUBS_PER_STEP; q++) s += ring[q & (SUB_RING - 1)];
+      for (let k = firstWhole; k < lastWhole; k++) s += this.stepSum(k);
+      for (let q = lastWhole * SUBS_PER_STEP; q < end; q++) s += ring[q & (SUB_RING - 1)];
     }
     // a full window spans its real sample count (10 ms sub-steps differ by one sample at odd rates)
     const samples = end >= len ? grid.subStart(end) - grid.subStart(end - len) : steps * grid.step;
-    const e = s / samples;
-    if (e > best) best = e;
+    return s / samples;
   }
-  return loudnessOf(best);
+
+  summary(): LoudnessSummary {
+    const step = this.grid.step;
+    const steps = this.steps;
+    const stepSums = new Float64Array(steps);
+    this.stepBlocks.forEach((b, i) => {
+      const from = i * STEP_BLOCK;
+      stepSums.set(from + STEP_BLOCK <= steps ? b : b.subarray(0, steps - from), from);
+    });
+    const stepEnergies = stepSums.map((s) => s / step);
+    const windowMean = (k: number, len: number): number => {
+      let s = 0;
+      for (let j = Math.max(0, k - len + 1); j <= k; j++) s += stepSums[j];
+      return s / (len * step);
+    };
+    const momentarySeries = new Float64Array(steps);
+    const shortTermSeries = new Float64Array(steps);
+    const blocks = new Float64Array(Math.max(0, steps - MOMENTARY_STEPS + 1));
+    const shortTerm = new Float64Array(Math.max(0, steps - SHORT_TERM_STEPS + 1));
+    for (let k = 0; k < steps; k++) {
+      const m = windowMean(k, MOMENTARY_STEPS);
+      const s = windowMean(k, SHORT_TERM_STEPS);
+      momentarySeries[k] = loudnessOf(m);
+      shortTermSeries[k] = loudnessOf(s);
+      if (k >= MOMENTARY_STEPS - 1) blocks[k - MOMENTARY_STEPS + 1] = m;
+      if (k >= SHORT_TERM_STEPS - 1) shortTerm[k - SHORT_TERM_STEPS + 1] = s;
+    }
+    return {
+      stepEnergies,
+      momentarySeries,
+      shortTermSeries,
+      integrated: gatedLoudness(blocks),
+      loudnessRange: loudnessRange(shortTerm),
+      maxMomentary: loudnessOf(this.bestMomentary),
+      maxShortTerm: loudnessOf(this.bestShortTerm),
+    };
+  }
+}
+
+/** The summary of a whole array of sub-step energies (`subEnergies[q]`, q < subCount). */
+export function summariseLoudness(
+  grid: StepGrid,
+  subEnergies: Float64Array,
+  subCount: number,
+): LoudnessSummary {
+  const acc = new LoudnessAccumulator(grid);
+  for (let q = 0; q < subCount; q++) acc.add(subEnergies[q]);
+  return acc.summary();
 }
