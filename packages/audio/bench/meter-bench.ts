@@ -5,7 +5,8 @@
  * a generator, never written to disk.
  *
  * Options: --rounds N (default 3, interleaved, medians reported; 0 skips the speed part), --skip-memory, --memory-seconds S
- * (default 7200), --threads N (loupe's analyzer threads, default 2). Files and the compiled libebur128
+ * (default 7200), --threads N (loupe's analyzer worker threads; default: the engine's own choice, the calling thread plus one worker per
+ * further core, which is both the fastest and the leanest). Files and the compiled libebur128
  * driver are cached in $TMPDIR/loupe-bench. Wall and CPU times come from /usr/bin/time around each
  * process, so every tool pays its own start-up.
  */
@@ -22,11 +23,12 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     "skip-memory": { type: "boolean", default: false },
     "memory-seconds": { type: "string", default: "7200" },
-    threads: { type: "string", default: "2" },
+    threads: { type: "string" },
   },
 });
 const rounds = Number(values.rounds);
-const threads = values.threads;
+const threadArgs = values.threads ? ["--threads", values.threads] : [];
+const threadLabel = values.threads ? `${values.threads} worker threads` : "default threads";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const loupeBin = path.resolve(here, "../bin/loupe.js");
@@ -140,14 +142,13 @@ const lastNumber = (text: string, label: RegExp): number | null => {
 
 const tools: Tool[] = [
   {
-    name: `loupe (${threads} threads, reference TP)`,
+    name: `loupe (${threadLabel}, reference TP)`,
     argv: [
       process.execPath,
       loupeBin,
       "measure",
       "--json",
-      "--threads",
-      threads,
+      ...threadArgs,
       "--tp-filter",
       "reference",
       noiseFile,
@@ -260,13 +261,13 @@ async function speed(): Promise<void> {
 async function memory(): Promise<void> {
   const long = Number(values["memory-seconds"]);
   console.log(
-    `\nResident memory: RF64 5.1 48 kHz 24-bit from a generator through a pipe into \`loupe measure - --threads ${threads}\``,
+    `\nResident memory: RF64 5.1 48 kHz 24-bit from a generator through a pipe into \`loupe measure -${values.threads ? ` --threads ${values.threads}` : ""}\``,
   );
   console.log("| length | bytes | wall s | x realtime | loupe max RSS MB | I LUFS | TP dBTP |");
   console.log("|---|---|---|---|---|---|---|");
   for (const seconds of [600, long]) {
     const run = await timed(
-      [process.execPath, loupeBin, "measure", "-", "--json", "--threads", threads],
+      [process.execPath, loupeBin, "measure", "-", "--json", ...threadArgs],
       [process.execPath, generator, "--seconds", String(seconds)],
     );
     const r = JSON.parse(run.stdout);
