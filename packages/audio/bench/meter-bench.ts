@@ -35,7 +35,8 @@ const loupeBin = path.resolve(here, "../bin/loupe.js");
 const generator = path.resolve(here, "rf64-generator.ts");
 const driverSource = path.resolve(here, "libebur128-driver.c");
 const cache = path.join(tmpdir(), "loupe-bench");
-const noiseFile = path.join(cache, "noise-5.1-48k-24bit-600s.wav");
+// sox -R seeds its generators: every run and every machine measures the same file
+const noiseFile = path.join(cache, "noise-5.1-48k-24bit-600s-R.wav");
 const driver = path.join(cache, "libebur128-driver");
 const SECONDS = 600;
 
@@ -57,6 +58,7 @@ async function prepare(): Promise<void> {
     console.log(`generating ${noiseFile} (sox, AUDIO.md section 5) ...`);
     // independent generators per channel (a bare "pinknoise" would duplicate one signal to all six)
     const args = [
+      "-R",
       "-n",
       "-r",
       "48000",

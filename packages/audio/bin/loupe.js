@@ -9,4 +9,13 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(1);
 }
+// Node caches the type-stripped, compiled modules on disk (in the OS temp directory): about 0.1 s less
+// start-up on every run after the first. Set through the environment so the analyzer's worker threads
+// (which inherit it) use the cache too.
+const { enableCompileCache } = await import("node:module");
+if (enableCompileCache) {
+  const { tmpdir } = await import("node:os");
+  process.env.NODE_COMPILE_CACHE ||= `${tmpdir()}/node-compile-cache`;
+  enableCompileCache(process.env.NODE_COMPILE_CACHE);
+}
 await import("../src/cli/loupe.ts");

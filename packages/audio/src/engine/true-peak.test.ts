@@ -104,6 +104,40 @@ describe("exact pruning and unrolled kernels: bit-identical to the plain computa
   }
 });
 
+describe("smooth-signal bound (bass-heavy material)", () => {
+  /** Brown noise (integrated white noise, leaky) with a few spikes: small differences, large values. */
+  function brownNoise(length: number, seed: number): Float64Array {
+    const w = whiteNoise(length, 1, seed);
+    const x = new Float64Array(length);
+    let acc = 0;
+    for (let k = 0; k < length; k++) {
+      acc = 0.999 * acc + w[k];
+      x[k] = acc;
+    }
+    let max = 0;
+    for (const v of x) max = Math.max(max, Math.abs(v));
+    for (let k = 0; k < length; k++) x[k] *= 0.8 / max;
+    x[Math.floor(length / 3)] = 0.99;
+    return x;
+  }
+
+  for (const fs of [48000, 96000]) {
+    test(`brown noise at ${fs} Hz: bit-identical to the unpruned meter, most samples skipped`, () => {
+      for (let seed = 1; seed <= 3; seed++) {
+        const x = brownNoise(60000, seed);
+        const plainMeter = measure(x, fs, "reference", { prune: false, unrolled: false });
+        const pruned = measure(x, fs, "reference");
+        assert.deepEqual(snapshot(pruned), snapshot(plainMeter));
+        assert.deepEqual(snapshot(measure(x, fs, "reference", {}, -1, 997)), snapshot(plainMeter));
+        assert.ok(
+          pruned.computed < 0.01 * plainMeter.computed,
+          `computed ${pruned.computed} of ${plainMeter.computed}`,
+        );
+      }
+    });
+  }
+});
+
 describe("true-peak accuracy against a near-exact 32x interpolator (256 taps per phase)", () => {
   const fs = 48000;
   const errors: Record<string, number[]> = { reference: [], "high-precision": [] };

@@ -87,6 +87,9 @@ export class TruePeakMeter {
   private readonly centreTaps: [number, number];
   private readonly centreNorm: number;
   private readonly tailNorm: number;
+  /** Annex 2 kernel's smooth-signal bound: |y| <= smoothGain |m| + sqrt(smoothBound * sum d^2) */
+  private readonly smoothGain: number;
+  private readonly smoothBound: number;
   private buf: Float64Array;
   /** global index of the first new sample of the next push */
   private consumed = 0;
@@ -165,6 +168,9 @@ export class TruePeakMeter {
     }
     this.centreNorm = nc * ROUNDING_MARGIN;
     this.tailNorm = nt * ROUNDING_MARGIN;
+    const smooth = f ? smoothSignalBound(f) : { gain: 1, squaredNorm: 0.25 };
+    this.smoothGain = smooth.gain * ROUNDING_MARGIN;
+    this.smoothBound = smooth.squaredNorm * ROUNDING_MARGIN;
     this.buf = new Float64Array(this.hist + 4096);
   }
 
@@ -292,6 +298,13 @@ export class TruePeakMeter {
     // rounding drift over one block stays far below the slack
     let energy = this.historyEnergy(s, centre);
     const slack = 12e-12 * radius * radius + 1e-300;
+    // running sum of the squared first differences inside the taps (the smooth-signal bound): the
+    // 10 differences of the history here, the newest one added in the loop
+    let diffs = 0;
+    for (let k = s - 10; k < s; k++) diffs += (buf[k] - buf[k - 1]) * (buf[k] - buf[k - 1]);
+    const diffSlack = 44e-12 * radius * radius + 1e-300;
+    const smoothGain = this.smoothGain;
+    const smoothBound = this.smoothBound;
     for (let i = s; i < e; i++) {
       const xn = buf[i];
       const dn = xn - centre;
@@ -299,7 +312,15 @@ export class TruePeakMeter {
       const xo = buf[i - 11];
       const dold = xo - centre;
       energy = window - dold * dold;
-      if (prune && bound * (window + slack) <= budget) continue;
+      const dNew = xn - buf[i - 1];
+      const diffWindow = diffs + dNew * dNew;
+      const dLeaving = buf[i - 10] - xo;
+      diffs = diffWindow - dLeaving * dLeaving;
+      if (prune) {
+        if (bound * (window + slack) <= budget) continue;
+        const cut = lim - smoothGain * Math.abs(0.5 * (buf[i - 5] + buf[i - 6]));
+        if (cut > 0 && smoothBound * (diffWindow + diffSlack) <= cut * cut) continue;
+      }
       this.computed++;
       const x0 = xn;
       const x1 = buf[i - 1];
@@ -511,4 +532,39 @@ function dot4(ph: Float64Array, buf: Float64Array, i: number, taps: number): num
     s3 += ph[t + 3] * buf[i - t - 3];
   }
   return s0 + s1 + (s2 + s3);
+}
+
+/**
+ * The constants of the smooth-signal bound used by the Annex 2 kernel. With m the midpoint of the two
+ * central taps' samples and d[j] = x[n - j] - x[n - j - 1] the first differences inside the taps,
+ * every phase is exactly y = S m + sum_j g[j] d[j] (S = the phase's DC gain, g = partial sums of its
+ * coefficients walking outwards from m), so |y| <= |S| |m| + ||g|| sqrt(sum d^2), and the central
+ * sample itself is within |m| + |d|/2. Bass-heavy material (an LFE channel, brown noise) has small
+ * differences where the centred-energy bound sees only large values, so this bound prunes it.
+ */
+export function smoothSignalBound(f: PolyphaseFilter): { gain: number; squaredNorm: number } {
+  const taps = f.tapsPerPhase;
+  const a = taps / 2 - 1; // the newer central tap; m sits between taps a and a + 1
+  let gain = 1;
+  let squaredNorm = 0.25;
+  for (const h of f.phases) {
+    let newer = 0;
+    for (let t = 0; t <= a; t++) newer += h[t];
+    let older = 0;
+    for (let t = a + 1; t < taps; t++) older += h[t];
+    gain = Math.max(gain, Math.abs(newer + older));
+    let norm = ((newer - older) / 2) ** 2;
+    let partial = 0;
+    for (let j = 0; j < a; j++) {
+      partial += h[j];
+      norm += partial * partial;
+    }
+    partial = 0;
+    for (let j = taps - 2; j > a; j--) {
+      partial += h[j + 1];
+      norm += partial * partial;
+    }
+    squaredNorm = Math.max(squaredNorm, norm);
+  }
+  return { gain, squaredNorm };
 }
