@@ -1,6 +1,7 @@
 import {
   HIGH_PRECISION_PHASES,
-  highPrecisionFilter,
+  highPrecisionMeasuringFilter,
+  highPrecisionSearchFilter,
   ituAnnex2Filter,
   type PolyphaseFilter,
   referenceOversampling,
@@ -39,6 +40,14 @@ export interface OverRun {
 const BLOCK = 256;
 /** Slack for floating-point rounding in the pruning bounds (a dot product of <= 96 terms errs by < 1e-13). */
 const ROUNDING_MARGIN = 1 + 1e-9;
+/**
+ * High precision: the search filter's values may fall short of the measuring filter's by this factor
+ * (0.5 dB) before a peak is missed; measured: at most 0.25 dB, on full-band white noise (at 0.47 fs
+ * and below the two filters agree to 0.001 dB).
+ */
+const SEARCH_MARGIN = 10 ** (-0.5 / 20);
+/** High precision: the measuring filter is evaluated this many 32x phases either side of the search peak. */
+const MEASURE_RADIUS = 1;
 /** half-width of the central band of taps in the high-precision split bound (3-4 measured best of 2-10) */
 const CENTRE_HALF_WIDTH = 4;
 
@@ -58,11 +67,16 @@ const CENTRE_HALF_WIDTH = 4;
  * benchmark 24 % of blocks survive bound 1 and about 10 % of samples survive bound 2.
  *
  * "reference" uses the Annex 2 table (4x; phases 0 and 2 of it at 2x; samples only from 192 kHz).
- * "high-precision" evaluates a 32-phase Kaiser sinc (96 taps per phase) on a 4x grid (2x from 96 kHz, also at >= 192 kHz)
- * and refines, at 32x, every grid interval with an end above REFINE_FRACTION * lim: a peak between
- * two grid points of a signal band-limited to the input Nyquist lies at most 20*log10(1/cos(pi/8))
- * = 0.69 dB (4x) or 3 dB (2x) above both ends (Annex 2 Attachment 1), so nothing that matters is
- * left unrefined.
+ * "high-precision" (see true-peak-filters.ts) evaluates its 96-tap search filter on a 4x grid (2x
+ * from 96 kHz, also at >= 192 kHz), with the bounds above, wherever a value could exceed
+ * SEARCH_MARGIN * lim, and at 32x through the grid intervals with an end above gridFraction * lim; where the
+ * search peak of an interval comes within SEARCH_MARGIN of lim, the 2048-tap measuring filter gives
+ * the reported values at that 32x phase and MEASURE_RADIUS phases either side. A peak between two
+ * grid points of a signal band-limited to the input Nyquist lies at most 20*log10(1/cos(pi/8)) =
+ * 0.69 dB (4x) or 3 dB (2x) above both ends (Annex 2 Attachment 1), hence gridFraction. Only a
+ * tone within about 1 % of Nyquist, which the search filter attenuates by more than the margin,
+ * could be under-read, and then only down to its sample peak. Pruning stays exact: pruned and
+ * unpruned runs agree bit for bit.
  */
 export class TruePeakMeter {
   samplePeak = 0;
@@ -73,10 +87,19 @@ export class TruePeakMeter {
   readonly overs: OverRun[] = [];
   private run: OverRun | null = null;
   private readonly filter: PolyphaseFilter | null;
+  /** high-precision: the long filter that gives every reported interpolated value */
+  private readonly measuring: PolyphaseFilter | null;
+  /** the search filter's newest tap trails the newest input sample by this much (measuring filter centring) */
+  private readonly searchLag: number;
+  /** interpolated values at or below pruneFraction * lim cannot matter (1 for the reference filter) */
+  private readonly pruneFraction: number;
+  /** high precision: grid intervals with both ends at or below gridFraction * lim cannot matter */
+  private readonly gridFraction: number;
+  /** samples before the newest that the search filter reads: its taps - 1 */
+  private readonly reach: number;
   /** phases evaluated for every input sample */
   private readonly coarse: number[];
-  private readonly refineFraction: number;
-  /** history kept in front of the new samples: taps - 1 */
+  /** history kept in front of the new samples: the longest filter's taps - 1 */
   private readonly hist: number;
   /** the input sample emitted into the stream at iteration n is x[n - sampleLag] (reference filters) */
   private readonly sampleLag: number;
@@ -87,7 +110,7 @@ export class TruePeakMeter {
   private readonly centreTaps: [number, number];
   private readonly centreNorm: number;
   private readonly tailNorm: number;
-  /** Annex 2 kernel's smooth-signal bound: |y| <= smoothGain |m| + sqrt(smoothBound * sum d^2) */
+  /** the smooth-signal bound: |y| <= smoothGain |m| + sqrt(smoothBound * sum d^2) (see smoothSignalBound) */
   private readonly smoothGain: number;
   private readonly smoothBound: number;
   private buf: Float64Array;
@@ -116,8 +139,10 @@ export class TruePeakMeter {
     this.mergeGap = mergeGapSamples;
     this.prune = prune;
     const factor = referenceOversampling(sampleRate);
+    this.measuring = null;
+    this.pruneFraction = 1;
+    this.gridFraction = 1;
     if (kind === "reference") {
-      this.refineFraction = 0;
       if (factor === 1) {
         this.filter = null;
         this.coarse = [];
@@ -126,16 +151,20 @@ export class TruePeakMeter {
         this.coarse = factor === 4 ? [0, 1, 2, 3] : [0, 2];
       }
     } else {
-      this.filter = highPrecisionFilter();
+      this.filter = highPrecisionSearchFilter();
+      this.measuring = highPrecisionMeasuringFilter();
       const grid = factor === 4 ? 4 : 2;
       const stride = HIGH_PRECISION_PHASES / grid;
       this.coarse = Array.from({ length: grid }, (_, i) => i * stride);
-      // 0.9 < cos(pi/8) = 0.924 for the 4x grid, 0.7 < cos(pi/4) = 0.707 for 2x
-      this.refineFraction = grid === 4 ? 0.9 : 0.7;
+      // 0.9 < cos(pi/8) = 0.924 for the 4x grid, 0.7 < cos(pi/4) = 0.707 for 2x, times the search margin
+      this.pruneFraction = SEARCH_MARGIN;
+      this.gridFraction = SEARCH_MARGIN * (grid === 4 ? 0.9 : 0.7);
     }
     this.itu = kind === "reference" && factor > 1 && (variant.unrolled ?? true);
     const f = this.filter;
-    this.hist = f ? f.tapsPerPhase - 1 : 0;
+    this.reach = f ? f.tapsPerPhase - 1 : 0;
+    this.hist = this.measuring ? this.measuring.tapsPerPhase - 1 : this.reach;
+    this.searchLag = this.measuring && f ? (this.measuring.tapsPerPhase - f.tapsPerPhase) / 2 : 0;
     if (!f) this.sampleLag = 0;
     else if (kind === "high-precision") this.sampleLag = -1;
     else this.sampleLag = Math.ceil(f.delay - this.coarse[this.coarse.length - 1] / f.phaseCount);
@@ -248,9 +277,11 @@ export class TruePeakMeter {
     const buf = this.buf;
     const peakNew = Math.max(blockHi, -blockLo);
     if (peakNew > this.samplePeak) this.samplePeak = peakNew;
-    let hi = blockHi;
-    let lo = blockLo;
-    for (let i = s - this.hist; i < s; i++) {
+    // extremes of every sample the search filter reads for this block's outputs
+    const lag = this.searchLag;
+    let hi = lag === 0 ? blockHi : 0;
+    let lo = lag === 0 ? blockLo : 0;
+    for (let i = s - lag - this.reach; i < (lag === 0 ? s : e - lag); i++) {
       const v = buf[i];
       hi = Math.max(hi, v);
       lo = Math.min(lo, v);
@@ -260,9 +291,10 @@ export class TruePeakMeter {
     const gain = this.filter ? this.filter.gain * ROUNDING_MARGIN : ROUNDING_MARGIN;
     const centre = (hi + lo) / 2;
     const radius = (hi - lo) / 2 + 1e-12 * (hi - lo);
-    if (this.prune && this.dcGain * ROUNDING_MARGIN * Math.abs(centre) + gain * radius <= this.lim()) return;
+    const cut = this.pruneFraction * this.lim();
+    if (this.prune && this.dcGain * ROUNDING_MARGIN * Math.abs(centre) + gain * radius <= cut) return;
     if (this.itu) this.kernelItu(s, e, centre, radius, this.coarse.length === 2);
-    else if (this.refineFraction > 0) this.kernelRefining(s, e, centre, radius);
+    else if (this.measuring) this.kernelHighPrecision(s, e, centre, radius);
     else this.kernelGeneric(s, e);
   }
 
@@ -275,11 +307,11 @@ export class TruePeakMeter {
     return cut > 0 ? cut * cut : -1;
   }
 
-  /** sum of (x - centre)^2 over the filter history before s: the start of the running window energy */
-  private historyEnergy(s: number, centre: number): number {
+  /** sum of (x - centre)^2 over buf[from, to): the start of a running window energy */
+  private historyEnergy(from: number, to: number, centre: number): number {
     const buf = this.buf;
     let sum = 0;
-    for (let k = s - this.hist; k < s; k++) sum += (buf[k] - centre) * (buf[k] - centre);
+    for (let k = from; k < to; k++) sum += (buf[k] - centre) * (buf[k] - centre);
     return sum;
   }
 
@@ -296,7 +328,7 @@ export class TruePeakMeter {
     let budget = this.deviationBudget(lim, centre);
     // running sum of (x - centre)^2 over the 11 samples before i; it stays <= 12 radius^2, and its
     // rounding drift over one block stays far below the slack
-    let energy = this.historyEnergy(s, centre);
+    let energy = this.historyEnergy(s - 11, s, centre);
     const slack = 12e-12 * radius * radius + 1e-300;
     // running sum of the squared first differences inside the taps (the smooth-signal bound): the
     // 10 differences of the history here, the newest one added in the loop
@@ -442,8 +474,12 @@ export class TruePeakMeter {
     }
   }
 
-  /** The high-precision filter: coarse grid plus 32x refinement near lim (phase 0 is the sample). */
-  private kernelRefining(s: number, e: number, centre: number, radius: number): void {
+  /**
+   * High precision: the search filter on the coarse grid, then, for candidates, the measuring filter on
+   * the grid and at 32x near lim (phase 0 is the sample). The search filter reads buf[j - 95 .. j] with
+   * j = i - searchLag, so both filters interpolate the same instants at iteration i.
+   */
+  private kernelHighPrecision(s: number, e: number, centre: number, radius: number): void {
     const buf = this.buf;
     const f = this.filter!;
     const P = f.phaseCount;
@@ -452,14 +488,20 @@ export class TruePeakMeter {
     const nc = coarse.length;
     const stride = P / nc;
     const phases = f.phases;
-    const lagIdentity = taps / 2; // phase 0 at input n is x[n - taps/2]
+    const measuring = this.measuring!.phases;
+    const longTaps = this.measuring!.tapsPerPhase;
+    const identity = longTaps / 2; // phase 0 at input i is x[i - longTaps/2]
+    const lag = this.searchLag;
     const prune = this.prune;
     const bound = this.normBound;
-    const frac = this.refineFraction;
+    const pruneFraction = this.pruneFraction;
+    const gridFraction = this.gridFraction;
     const tBase = this.consumed - this.hist;
     const y = new Float64Array(nc + 1);
-    let lim = this.lim();
-    let energy = this.historyEnergy(s, centre);
+    // the bounds cover every phase, so they skip against pruneFraction; the grid alone needs gridFraction
+    let cut = pruneFraction * this.lim();
+    let gridCut = gridFraction * this.lim();
+    let energy = this.historyEnergy(s - lag - taps + 1, s - lag, centre);
     const slack = taps * 1e-12 * radius * radius + 1e-300;
     // A long filter makes the one-window bound loose (it grows with sqrt(taps)), so the window is also
     // split: the central taps [t0, t1) carry nearly all of each phase's energy, the tails little.
@@ -469,38 +511,65 @@ export class TruePeakMeter {
     const nTails = this.tailNorm;
     const dcTerm = this.dcGain * ROUNDING_MARGIN * Math.abs(centre);
     let centreEnergy = 0;
-    for (let t = t0; t < t1; t++) centreEnergy += (buf[s - 1 - t] - centre) ** 2;
+    for (let t = t0; t < t1; t++) centreEnergy += (buf[s - lag - 1 - t] - centre) ** 2;
+    // the smooth-signal bound (see kernelItu) over the taps' taps - 1 first differences
+    let diffs = 0;
+    for (let k = s - lag - taps + 2; k < s - lag; k++) diffs += (buf[k] - buf[k - 1]) * (buf[k] - buf[k - 1]);
+    const diffSlack = 4 * taps * 1e-12 * radius * radius + 1e-300;
+    const smoothGain = this.smoothGain;
+    const smoothBound = this.smoothBound;
+    const mid = taps / 2;
     for (let i = s; i < e; i++) {
-      const dn = buf[i] - centre;
+      const j = i - lag;
+      const xn = buf[j];
+      const dn = xn - centre;
       const window = energy + dn * dn;
-      const dold = buf[i - taps + 1] - centre;
+      const dold = buf[j - taps + 1] - centre;
       energy = window - dold * dold;
-      const din = buf[i - t0] - centre;
-      const dout = buf[i - t1] - centre;
+      const din = buf[j - t0] - centre;
+      const dout = buf[j - t1] - centre;
       centreEnergy += din * din - dout * dout;
+      const dNew = xn - buf[j - 1];
+      const diffWindow = diffs + dNew * dNew;
+      const dLeaving = buf[j - taps + 2] - buf[j - taps + 1];
+      diffs = diffWindow - dLeaving * dLeaving;
       if (prune) {
-        if (bound * (window + slack) <= this.deviationBudget(lim, centre)) continue;
+        if (bound * (window + slack) <= this.deviationBudget(cut, centre)) continue;
         const tails = Math.max(0, window - centreEnergy) + slack;
-        if (dcTerm + nCentre * Math.sqrt(centreEnergy + slack) + nTails * Math.sqrt(tails) <= lim) continue;
+        if (dcTerm + nCentre * Math.sqrt(centreEnergy + slack) + nTails * Math.sqrt(tails) <= cut) continue;
+        const smoothCut = cut - smoothGain * Math.abs(0.5 * (buf[j - mid] + buf[j - mid + 1]));
+        if (smoothCut > 0 && smoothBound * (diffWindow + diffSlack) <= smoothCut * smoothCut) continue;
       }
       this.computed++;
-      y[0] = buf[i - lagIdentity];
-      for (let k = 1; k < nc; k++) y[k] = dot4(phases[k * stride], buf, i, taps);
-      y[nc] = buf[i + 1 - lagIdentity];
-      const rl = frac * lim;
+      y[0] = buf[i - identity];
+      for (let k = 1; k < nc; k++) y[k] = dot4(phases[k * stride], buf, j, taps);
+      y[nc] = buf[i + 1 - identity];
       let any = false;
-      for (let k = 0; k <= nc; k++) if (Math.abs(y[k]) > rl) any = true;
+      for (let k = 0; k <= nc; k++) if (Math.abs(y[k]) > gridCut) any = true;
       if (!any) continue;
-      const n = tBase + i - lagIdentity;
+      const n = tBase + i - identity;
+      this.emit(n, Math.abs(y[0]));
+      // the search filter at 32x through the grid intervals with an end above gridCut: where it peaks
+      let best = 0;
+      let bestPhase = 0;
       for (let k = 0; k < nc; k++) {
-        const p0 = k * stride;
-        this.emit(n + p0 / P, Math.abs(y[k]));
-        if (Math.abs(y[k]) > frac * this.lim() || Math.abs(y[k + 1]) > frac * this.lim()) {
-          for (let p = p0 + 1; p < p0 + stride; p++)
-            this.emit(n + p / P, Math.abs(dot4(phases[p], buf, i, taps)));
+        if (Math.abs(y[k]) <= gridCut && Math.abs(y[k + 1]) <= gridCut) continue;
+        for (let p = k * stride; p < (k + 1) * stride; p++) {
+          const v = p === k * stride ? Math.abs(y[k]) : Math.abs(dot4(phases[p], buf, j, taps));
+          if (v > best) {
+            best = v;
+            bestPhase = p;
+          }
         }
       }
-      lim = this.lim();
+      // the measuring filter around that peak, if it can matter
+      if (best > SEARCH_MARGIN * this.lim()) {
+        const last = Math.min(P - 1, bestPhase + MEASURE_RADIUS);
+        for (let p = Math.max(1, bestPhase - MEASURE_RADIUS); p <= last; p++)
+          this.emit(n + p / P, Math.abs(dot4(measuring[p], buf, i, longTaps)));
+      }
+      cut = pruneFraction * this.lim();
+      gridCut = gridFraction * this.lim();
     }
   }
 
