@@ -37,7 +37,10 @@ export interface MeasureOptions {
   truePeakFilter?: TruePeakFilter;
   /** list true-peak overs above this level, dBTP (default -1) */
   overThresholdDbtp?: number;
-  /** timecode rate of the overs: 23.976, 24, 25 (default), 29.97, 29.97df, 30, 50, 59.94, 59.94df, 60 */
+  /**
+   * timecode rate of the overs: 23.976, 24, 25, 29.97, 29.97df, 30, 50, 59.94, 59.94df, 60; default: the
+   * rate of the container's timecode track when there is one, else 25
+   */
   frameRate?: string;
   /** channel roles, overriding the file: ["L","R","C"] or "L,R,C" */
   layout?: ChannelLabel[] | string;
@@ -95,9 +98,11 @@ export async function analyseStream(
   return run(name, reader, rate, options);
 }
 
-function checkOptions(file: string, options: MeasureOptions): { rate: FrameRate; layout?: ChannelLabel[] } {
-  const rate = parseFrameRate(options.frameRate ?? DEFAULT_FRAME_RATE);
-  if (!rate) throw new RangeError(`unsupported frame rate "${options.frameRate}"`);
+/** `rate` is undefined when none was asked for: the container's timecode rate or the default applies. */
+function checkOptions(file: string, options: MeasureOptions): { rate?: FrameRate; layout?: ChannelLabel[] } {
+  const rate = options.frameRate === undefined ? undefined : parseFrameRate(options.frameRate);
+  if (options.frameRate !== undefined && !rate)
+    throw new RangeError(`unsupported frame rate "${options.frameRate}"`);
   if (typeof options.layout !== "string") return { rate, layout: options.layout };
   const parsed = parseLayout(options.layout);
   if ("error" in parsed) throw new AudioReadError("BAD_LAYOUT", file, parsed.error);
@@ -115,8 +120,12 @@ function abortPromise(signal: AbortSignal | undefined): { promise: Promise<never
   return { promise, dispose: () => signal.removeEventListener("abort", onAbort) };
 }
 
-async function run(file: string, reader: AudioReader, rate: FrameRate, options: MeasureOptions) {
+async function run(file: string, reader: AudioReader, asked: FrameRate | undefined, options: MeasureOptions) {
   const format = reader.format;
+  const rate =
+    asked ??
+    (format.timecodeRate ? parseFrameRate(format.timecodeRate) : undefined) ??
+    parseFrameRate(DEFAULT_FRAME_RATE)!;
   let analyzer: Analyzer | undefined;
   let detector: SpeechDetector | undefined;
   let dialogue: typeof import("./dialogue/index.ts") | undefined;
@@ -204,6 +213,10 @@ function shape(
       channels: format.channels,
       channelLayout: format.channelLayout,
       layoutSource: format.layoutSource,
+      startTimecode: timecode(0),
+      timecodeOrigin:
+        format.timeReferenceSamples === undefined ? "zero" : (format.timeReferenceSource ?? "bwf"),
+      frameRate: rate.name,
     },
     durationSeconds: measured.frames / format.sampleRate,
     integratedLufs: measured.integratedLufs,

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { framesToTimecode, parseFrameRate, samplesToTimecode, secondsToTimecode } from "./timecode.ts";
+import {
+  containerFrameRate,
+  FRAME_RATE_NAMES,
+  framesToSamples,
+  framesToTimecode,
+  parseFrameRate,
+  samplesToTimecode,
+  secondsToTimecode,
+  timecodeToFrames,
+} from "./timecode.ts";
 
 const rate = (name: string) => {
   const r = parseFrameRate(name);
@@ -65,5 +74,52 @@ describe("timecode", () => {
     assert.equal(secondsToTimecode(61.5, 48000, rate("25"), ref), "10:01:01:12");
     // 24 h at 192 kHz: needs more than 2^53 in the intermediate product
     assert.equal(samplesToTimecode(86399 * 192000, 192000, rate("59.94df"), 0).slice(0, 5), "23:59");
+  });
+
+  test("labels read back to their frame at every rate, across drop-frame minute boundaries", () => {
+    for (const name of FRAME_RATE_NAMES) {
+      const r = rate(name);
+      const perMinute = r.nominal * 60;
+      const frames = [0, 1, perMinute - 3, perMinute - 1, perMinute, perMinute + 5, 17981, 17982, 17983];
+      for (let f = 0; f < 40; f++) frames.push(Math.floor((f * 86400 * r.nominal) / 41) + f);
+      for (const f of frames) {
+        const label = framesToTimecode(f, r);
+        assert.equal(timecodeToFrames(label, r), f, `${name} ${label}`);
+      }
+    }
+  });
+
+  test("invalid labels are refused: dropped numbers, frames past the rate, garbage", () => {
+    assert.equal(timecodeToFrames("00:01:00;00", rate("29.97df")), undefined);
+    assert.equal(timecodeToFrames("00:01:00;01", rate("29.97df")), undefined);
+    assert.equal(timecodeToFrames("00:10:00;00", rate("29.97df")), 17982);
+    assert.equal(timecodeToFrames("00:01:00;03", rate("59.94df")), undefined);
+    assert.equal(timecodeToFrames("00:00:00:25", rate("25")), undefined);
+    assert.equal(timecodeToFrames("24:00:00:00", rate("25")), undefined);
+    assert.equal(timecodeToFrames("1:00:00:00", rate("25")), undefined);
+    assert.equal(timecodeToFrames("01:00:00", rate("25")), undefined);
+  });
+
+  test("container rates match by ratio and drop-frame flag", () => {
+    assert.equal(containerFrameRate("30000/1001", true)?.name, "29.97df");
+    assert.equal(containerFrameRate("30000/1001", false)?.name, "29.97");
+    assert.equal(containerFrameRate("60000/1001", true)?.name, "59.94df");
+    assert.equal(containerFrameRate("25/1", false)?.name, "25");
+    assert.equal(containerFrameRate("50", false)?.name, "50");
+    assert.equal(containerFrameRate("25/1", true), undefined);
+    assert.equal(containerFrameRate("0/0", false), undefined);
+    assert.equal(containerFrameRate("15/1", false), undefined);
+  });
+
+  test("a timecode becomes the first sample of its frame", () => {
+    const r = rate("29.97df");
+    const frames = timecodeToFrames("01:00:00;02", r)!;
+    const samples = framesToSamples(frames, 48000, r);
+    assert.equal(samplesToTimecode(0, 48000, r, samples), "01:00:00;02");
+    assert.equal(samplesToTimecode(0, 48000, r, samples - 1), "01:00:00;01");
+    assert.equal(
+      samplesToTimecode(0, 44100, rate("25"), framesToSamples(90000, 44100, rate("25"))),
+      "01:00:00:00",
+    );
   });
 });

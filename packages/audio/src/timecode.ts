@@ -45,6 +45,43 @@ export function parseFrameRate(text: string): FrameRate | undefined {
 }
 
 /** Frame numbers skipped per minute in drop-frame counting: 2 at 29.97, 4 at 59.94. */
+/**
+ * The rate of a container's timecode track: its frame rate as ffprobe writes it ("30000/1001") and
+ * whether the timecode was written drop-frame (";" or "." before the frames).
+ */
+export function containerFrameRate(fps: string, dropFrame: boolean): FrameRate | undefined {
+  const [num, den = 1] = fps.split("/").map(Number);
+  if (!(num > 0 && den > 0)) return undefined;
+  for (const [name, r] of Object.entries(RATES)) {
+    if (r.dropFrame === dropFrame && r.numerator * den === num * r.denominator) return { name, ...r };
+  }
+  return undefined;
+}
+
+/**
+ * Frames since midnight of a timecode `HH:MM:SS:FF` (drop frame written `HH:MM:SS;FF`, also with
+ * "." or ","), the inverse of framesToTimecode; undefined when it is not a valid label at that rate
+ * (a dropped frame number, FF past the rate, ...).
+ */
+export function timecodeToFrames(text: string, rate: FrameRate): number | undefined {
+  const m = /^(\d{2}):(\d{2}):(\d{2})[:;.,](\d{2})$/.exec(text.trim());
+  if (!m) return undefined;
+  const [hh, mm, ss, ff] = m.slice(1).map(Number);
+  const n = rate.nominal;
+  if (hh > 23 || mm > 59 || ss > 59 || ff >= n) return undefined;
+  const frames = ((hh * 60 + mm) * 60 + ss) * n + ff;
+  if (!rate.dropFrame) return frames;
+  const drop = droppedPerMinute(rate);
+  if (mm % 10 !== 0 && ss === 0 && ff < drop) return undefined;
+  const minutes = hh * 60 + mm;
+  return frames - drop * (minutes - Math.floor(minutes / 10));
+}
+
+/** The first sample at or after the start of frame `frames` (since midnight): a time reference. */
+export function framesToSamples(frames: number, sampleRate: number, rate: FrameRate): number {
+  return Math.ceil((frames * rate.denominator * sampleRate) / rate.numerator);
+}
+
 function droppedPerMinute(rate: FrameRate): number {
   return rate.nominal / 15;
 }

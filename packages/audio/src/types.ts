@@ -52,8 +52,12 @@ export interface PcmFormat extends PcmEncoding {
   codec: string;
   /** total frames when the container says so (absent for pipes of unknown length) */
   totalFrames?: number;
-  /** BWF bext time reference: samples since midnight at the programme start */
+  /** samples since midnight at the programme start: the BWF bext time reference or a container timecode */
   timeReferenceSamples?: number;
+  /** where timeReferenceSamples came from */
+  timeReferenceSource?: "bwf" | "container-timecode";
+  /** the rate of the container's timecode track (a frame-rate name), used when none is asked for */
+  timecodeRate?: string;
 }
 
 export type TruePeakFilter = "reference" | "high-precision";
@@ -139,6 +143,12 @@ export interface MeasurementResult {
     channels: number;
     channelLayout: ChannelLabel[];
     layoutSource: PcmFormat["layoutSource"];
+    /** timecode of the first sample, at the rate the overs use */
+    startTimecode: string;
+    /** what the timecode counts from: the BWF time reference, the container's timecode, or 00:00:00:00 */
+    timecodeOrigin: "bwf" | "container-timecode" | "zero";
+    /** the rate of startTimecode and of the overs' timecodes */
+    frameRate: string;
   };
   durationSeconds: number;
   integratedLufs: number | null;

@@ -21,6 +21,12 @@ const LAYOUT_SOURCES: Record<MeasurementResult["format"]["layoutSource"], string
   container: "from the container",
 };
 
+const TIMECODE_ORIGINS: Record<MeasurementResult["format"]["timecodeOrigin"], string> = {
+  bwf: "BWF time reference",
+  "container-timecode": "the file's timecode track",
+  zero: "no timecode in the file",
+};
+
 export function formatTable(r: MeasurementResult, overThresholdDbtp: number): string {
   const f = r.format;
   const rows: [string, string][] = [
@@ -29,6 +35,7 @@ export function formatTable(r: MeasurementResult, overThresholdDbtp: number): st
       `${f.container} ${f.codec}, ${f.sampleRate} Hz, ${f.bitDepth}-bit, ${f.channels} ch (${f.channelLayout.join(" ")}; ${LAYOUT_SOURCES[f.layoutSource]})`,
     ],
     ["Duration", duration(r.durationSeconds)],
+    ["Start", `${f.startTimecode} (${f.frameRate}; ${TIMECODE_ORIGINS[f.timecodeOrigin]})`],
     ["Integrated", level(r.integratedLufs, "LUFS")],
     ["Loudness range", r.loudnessRangeLu === null ? "-" : `${r.loudnessRangeLu.toFixed(1)} LU`],
     ["Max momentary", level(r.maxMomentaryLufs, "LUFS")],

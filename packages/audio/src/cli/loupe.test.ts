@@ -82,7 +82,14 @@ describe("loupe measure (end to end)", () => {
       "channels",
       "channelLayout",
       "layoutSource",
+      "startTimecode",
+      "timecodeOrigin",
+      "frameRate",
     ]);
+    assert.deepEqual(
+      [r.format.startTimecode, r.format.timecodeOrigin, r.format.frameRate],
+      ["01:00:00:00", "bwf", "25"],
+    );
     assert.equal(r.file, tone);
     assert.deepEqual(Object.keys(r.channels[0]), ["label", "truePeakDbtp", "samplePeakDbfs"]);
     assert.equal(r.truePeakOvers.length, 1);

@@ -18,7 +18,8 @@ FILE may be WAV, BWF, RF64/BW64 (read natively) or anything ffmpeg reads (MOV, M
 Options:
   --json                    print JSON (one object, or an array for several files) instead of a table
   --tp-threshold DBTP       list true-peak overs above this level (default ${DEFAULT_OVER_THRESHOLD_DBTP})
-  --frame-rate FPS          timecode rate of the overs: ${FRAME_RATE_NAMES.join(", ")} (default ${DEFAULT_FRAME_RATE})
+  --frame-rate FPS          timecode rate of the overs: ${FRAME_RATE_NAMES.join(", ")}
+                            (default: the file's timecode track rate, else ${DEFAULT_FRAME_RATE})
   --series OUT              write momentary and short-term loudness every 100 ms as CSV to OUT
                             (with several files: OUT with the file's name inserted before .csv)
   --layout L,R,C,...        channel roles in file order, overriding the file (labels: L R C LFE Ls Rs
@@ -35,7 +36,8 @@ export interface MeasureCommand {
   files: string[];
   json: boolean;
   overThresholdDbtp: number;
-  frameRate: string;
+  /** absent: the file's timecode track rate, else the default */
+  frameRate?: string;
   series?: string;
   layout?: ChannelLabel[];
   truePeakFilter: TruePeakFilter;
@@ -131,7 +133,7 @@ export function parseMeasureArgs(argv: string[]): ParsedMeasureArgs {
       files: v.files,
       json: v.json,
       overThresholdDbtp: v["tp-threshold"] ?? DEFAULT_OVER_THRESHOLD_DBTP,
-      frameRate: v["frame-rate"] ?? DEFAULT_FRAME_RATE,
+      frameRate: v["frame-rate"],
       series: v.series,
       layout: v.layout,
       truePeakFilter: v["tp-filter"],

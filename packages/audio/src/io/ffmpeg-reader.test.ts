@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { measureFile } from "../measure.ts";
 import { AudioReadError } from "./errors.ts";
 import { labelsFromFfmpegLayout } from "./ffmpeg-reader.ts";
 import { openAudioFile } from "./open-audio.ts";
@@ -104,6 +105,28 @@ describe("ffmpeg reader", { skip }, () => {
     const at = (frame: number, channel: number) => pcm.readFloatLE((frame * 2 + channel) * 4);
     assert.ok(at(36, 0) < -0.12, `${at(36, 0)}`);
     assert.ok(at(36, 1) > 0.08 && at(60, 1) < -0.08, `${at(36, 1)} ${at(60, 1)}`);
+  });
+
+  test("MOV with a timecode track: overs are timed from the container's timecode, at its rate", async () => {
+    const mov = path.join(dir, "tc.mov");
+    // 2 s of quiet noise with a 0 dBFS burst from 1.0 s to 1.1 s; 29.97 drop-frame video and timecode
+    execFileSync("ffmpeg", [
+      ...["-v", "error", "-y", "-f", "lavfi", "-i"],
+      "aevalsrc=if(between(t\\,1\\,1.1)\\,sin(2*PI*997*t)\\,0.01*sin(2*PI*440*t)):s=48000:d=2",
+      ...["-f", "lavfi", "-i", "color=c=black:s=16x16:r=30000/1001:d=2"],
+      ...["-c:a", "pcm_s24le", "-c:v", "mpeg4", "-timecode", "01:00:00;02", mov],
+    ]);
+    const result = await measureFile(mov, { overThresholdDbtp: -1 });
+    assert.equal(result.format.timecodeOrigin, "container-timecode");
+    assert.equal(result.format.frameRate, "29.97df");
+    assert.equal(result.format.startTimecode, "01:00:00;02");
+    assert.equal(result.truePeakOvers.length, 1);
+    // 1.0 s is 29.97 frames: the over starts in the 29th frame after 01:00:00;02 (30 would be 1.001 s)
+    assert.equal(result.truePeakOvers[0].startTimecode, "01:00:01;01");
+    // an explicit --frame-rate still wins, counting the same instant
+    const at25 = await measureFile(mov, { overThresholdDbtp: -1, frameRate: "25" });
+    assert.equal(at25.format.frameRate, "25");
+    assert.equal(at25.format.startTimecode.slice(0, 8), "01:00:00");
   });
 
   test("a file with no audio stream or no media at all is NOT_AUDIO", async () => {

@@ -3,12 +3,14 @@
  * pipe: `ffprobe` says what the first audio stream is, `ffmpeg -f s32le|f32le|f64le -` decodes it.
  * Integer sources come out as s32le so 24-bit stays exact; float sources keep their precision.
  */
+
 import { type ChildProcessByStdio, spawn } from "node:child_process";
 import type { Readable } from "node:stream";
 import type { ChannelLabel, PcmFormat } from "../types.ts";
 import { type AudioReader, framesPerChunk } from "./audio-reader.ts";
 import { BufferPool, StreamByteSource } from "./byte-source.ts";
 import { labelsFromSpeakers } from "./channel-layout.ts";
+import { containerTimecode } from "./container-timecode.ts";
 import { AudioReadError } from "./errors.ts";
 import { decideLayout } from "./wav-reader.ts";
 
@@ -78,7 +80,10 @@ export function ffmpegMissingError(file: string, extension: string): AudioReadEr
 }
 
 interface ProbeStream {
+  codec_type?: string;
   codec_name?: string;
+  r_frame_rate?: string;
+  tags?: { timecode?: string };
   sample_fmt?: string;
   sample_rate?: string;
   channels?: number;
@@ -90,11 +95,12 @@ interface ProbeStream {
 
 interface Probe {
   streams?: ProbeStream[];
-  format?: { format_name?: string; duration?: string };
+  format?: { format_name?: string; duration?: string; tags?: { timecode?: string } };
 }
 
 async function probe(path: string, file: string): Promise<Probe> {
-  const args = ["-v", "error", "-of", "json", "-show_streams", "-show_format", "-select_streams", "a", path];
+  // every stream, not only audio: the timecode lives on the video or tmcd stream, or the format (MXF)
+  const args = ["-v", "error", "-of", "json", "-show_streams", "-show_format", path];
   const { stdout, stderr, code } = await collect(
     spawn("ffprobe", args, { stdio: ["ignore", "pipe", "pipe"] }),
   );
@@ -149,7 +155,7 @@ export async function openWithFfmpeg(
   // the file: protocol keeps a name starting with "-" or holding ":" from being read as an option or URL
   const input = `file:${path}`;
   const info = await probe(input, file);
-  const streams = info.streams ?? [];
+  const streams = (info.streams ?? []).filter((s) => s.codec_type === "audio");
   const stream = streams[0];
   if (!stream) throw new AudioReadError("NOT_AUDIO", file, "the file has no audio stream");
   const sampleRate = Number(stream.sample_rate);
@@ -200,6 +206,12 @@ export async function openWithFfmpeg(
     codec: stream.codec_name ?? "unknown",
   };
   if (duration > 0) format.totalFrames = Math.round(duration * sampleRate);
+  const timecode = containerTimecode(info, sampleRate);
+  if (timecode.kind === "found") {
+    format.timeReferenceSamples = timecode.timeReferenceSamples;
+    format.timeReferenceSource = "container-timecode";
+    format.timecodeRate = timecode.rate.name;
+  } else if (timecode.kind === "unusable") warnings.push(timecode.warning);
 
   const args = ["-nostdin", "-v", "error", "-i", input, "-vn", "-sn", "-dn"];
   if (merge) {

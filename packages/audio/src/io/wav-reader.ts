@@ -60,7 +60,10 @@ function pcmFormat(header: WavHeader, layout: LayoutDecision): { format: PcmForm
     codec: isFloat ? `pcm_f${containerBits}le` : containerBits === 8 ? "pcm_u8" : `pcm_s${containerBits}le`,
   };
   if (header.dataSize !== undefined) format.totalFrames = Math.floor(header.dataSize / bytesPerFrame);
-  if (header.timeReferenceSamples !== undefined) format.timeReferenceSamples = header.timeReferenceSamples;
+  if (header.timeReferenceSamples !== undefined) {
+    format.timeReferenceSamples = header.timeReferenceSamples;
+    format.timeReferenceSource = "bwf";
+  }
   return { format, bitDepth };
 }
 
