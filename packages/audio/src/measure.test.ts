@@ -144,6 +144,31 @@ describe("measureFile", () => {
       assert.ok(Math.abs(v - results[4]) < 0.01 && Math.abs(v + 12.04) < 0.1, `${results}`);
   });
 
+  test("dual mono: a mono file reads as its stereo pair (+3.01 dB); other channel counts are refused", async () => {
+    const stereo = tone(3, 0.25);
+    const mono = stereo.filter((_, i) => i % 2 === 0);
+    const monoFile = path.join(dir, "mono.wav");
+    const stereoFile = path.join(dir, "stereo.wav");
+    await writeFile(monoFile, encodeWav({ sampleRate: 48000, channels: 1, bitsPerSample: 24 }, mono));
+    await writeFile(stereoFile, encodeWav({ sampleRate: 48000, channels: 2, bitsPerSample: 24 }, stereo));
+    const plain = await measureFile(monoFile);
+    const dual = await measureFile(monoFile, { dualMono: true });
+    const pair = await measureFile(stereoFile);
+    assert.equal(plain.dualMono, undefined);
+    assert.equal(dual.dualMono, true);
+    assert.ok(Math.abs(dual.integratedLufs! - plain.integratedLufs! - 10 * Math.log10(2)) < 1e-9);
+    assert.ok(
+      Math.abs(dual.integratedLufs! - pair.integratedLufs!) < 1e-9,
+      `${dual.integratedLufs} ${pair.integratedLufs}`,
+    );
+    // peaks are the channel's own
+    assert.equal(dual.truePeakDbtp, plain.truePeakDbtp);
+    await assert.rejects(
+      measureFile(stereoFile, { dualMono: true }),
+      (e) => e instanceof AudioReadError && e.code === "BAD_LAYOUT" && /one-channel/.test(e.message),
+    );
+  });
+
   test("progress is reported, and the layout option overrides the file", async () => {
     const file = path.join(dir, "progress.wav");
     await writeFile(file, encodeWav({ sampleRate: 48000, channels: 2, bitsPerSample: 24 }, tone(30, 0.1)));

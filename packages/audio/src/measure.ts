@@ -50,6 +50,8 @@ export interface MeasureOptions {
   onProgress?: (progress: MeasureProgress) => void;
   /** also run speech detection and report dialogue-gated loudness (an approximation of Dolby DI) */
   dialogue?: boolean;
+  /** measure a one-channel file as dual mono (+3.01 dB); other channel counts are a BAD_LAYOUT error */
+  dualMono?: boolean;
   /** the name the result and errors carry (default: the path; "-" for streams) */
   name?: string;
 }
@@ -126,6 +128,14 @@ async function run(file: string, reader: AudioReader, asked: FrameRate | undefin
     asked ??
     (format.timecodeRate ? parseFrameRate(format.timecodeRate) : undefined) ??
     parseFrameRate(DEFAULT_FRAME_RATE)!;
+  if (options.dualMono && format.channels !== 1) {
+    await reader.close();
+    throw new AudioReadError(
+      "BAD_LAYOUT",
+      file,
+      `dual mono applies to a one-channel file; this one has ${format.channels} channels`,
+    );
+  }
   let analyzer: Analyzer | undefined;
   let detector: SpeechDetector | undefined;
   let dialogue: typeof import("./dialogue/index.ts") | undefined;
@@ -136,6 +146,7 @@ async function run(file: string, reader: AudioReader, asked: FrameRate | undefin
       overThresholdDbtp: options.overThresholdDbtp ?? DEFAULT_OVER_THRESHOLD_DBTP,
       threads: options.threads,
       signal: options.signal,
+      dualMono: options.dualMono,
     });
     if (options.dialogue) {
       // loaded only when asked: it brings onnxruntime and the Silero model
@@ -232,5 +243,6 @@ function shape(
       startTimecode: timecode(over.startSeconds),
       endTimecode: timecode(over.endSeconds),
     })),
+    ...(options.dualMono ? { dualMono: true as const } : {}),
   };
 }

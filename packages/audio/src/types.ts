@@ -67,6 +67,11 @@ export interface AnalyzerOptions {
   truePeakFilter?: TruePeakFilter;
   /** report true-peak overs above this level, dBTP (default -1.0) */
   overThresholdDbtp?: number;
+  /**
+   * a one-channel file that will be heard on both loudspeakers of a stereo pair: its energy counts twice
+   * (+3.01 dB), as EBU Tech 3341 and libebur128's EBUR128_DUAL_MONO define it
+   */
+  dualMono?: boolean;
   /** number of worker threads; 0 = run on the calling thread (default: available cores, at most channels) */
   threads?: number;
   signal?: AbortSignal;
@@ -160,6 +165,8 @@ export interface MeasurementResult {
   truePeakFilter: TruePeakFilter;
   channels: ChannelPeaks[];
   truePeakOvers: (TruePeakOver & { startTimecode: string; endTimecode: string })[];
+  /** present (true) when the mono channel was measured as dual mono */
+  dualMono?: true;
   /** present when dialogue analysis ran (an open approximation of Dolby Dialogue Intelligence) */
   dialogueGatedLufs?: number | null;
   speechPercent?: number;

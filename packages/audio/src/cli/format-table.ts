@@ -32,7 +32,7 @@ export function formatTable(r: MeasurementResult, overThresholdDbtp: number): st
   const rows: [string, string][] = [
     [
       "Format",
-      `${f.container} ${f.codec}, ${f.sampleRate} Hz, ${f.bitDepth}-bit, ${f.channels} ch (${f.channelLayout.join(" ")}; ${LAYOUT_SOURCES[f.layoutSource]})`,
+      `${f.container} ${f.codec}, ${f.sampleRate} Hz, ${f.bitDepth}-bit, ${f.channels} ch (${f.channelLayout.join(" ")}; ${LAYOUT_SOURCES[f.layoutSource]})${r.dualMono ? ", measured as dual mono" : ""}`,
     ],
     ["Duration", duration(r.durationSeconds)],
     ["Start", `${f.startTimecode} (${f.frameRate}; ${TIMECODE_ORIGINS[f.timecodeOrigin]})`],

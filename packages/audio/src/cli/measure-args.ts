@@ -26,6 +26,7 @@ Options:
                             Lrs Rrs Lss Rss Cs Lc Rc Lw Rw Ltf Rtf Ctf Ltr Rtr Ctr Tc LFE2 M Ch<n>)
   --tp-filter FILTER        reference (BS.1770 Annex 2 table, default) or high-precision
   --threads N               analyzer worker threads (0 = none; default: one per core, at most channels)
+  --dual-mono               measure a one-channel file as dual mono (heard on L and R: +3.01 dB)
   --dialogue                also measure dialogue-gated loudness (an open approximation of Dolby DI)
   -h, --help                show this help
 
@@ -43,6 +44,7 @@ export interface MeasureCommand {
   truePeakFilter: TruePeakFilter;
   threads?: number;
   dialogue: boolean;
+  dualMono: boolean;
 }
 
 const VALUE_OPTIONS = ["--tp-threshold", "--frame-rate", "--series", "--layout", "--tp-filter", "--threads"];
@@ -98,6 +100,7 @@ const schema = z.object({
     .pipe(z.number().int("--threads must be a whole number").min(0).max(256, "--threads must be 0..256"))
     .optional(),
   dialogue: z.boolean().default(false),
+  "dual-mono": z.boolean().default(false),
 });
 
 export type ParsedMeasureArgs = { help: true } | { command: MeasureCommand } | { error: string };
@@ -118,6 +121,7 @@ export function parseMeasureArgs(argv: string[]): ParsedMeasureArgs {
         "tp-filter": { type: "string" },
         threads: { type: "string" },
         dialogue: { type: "boolean" },
+        "dual-mono": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -139,6 +143,7 @@ export function parseMeasureArgs(argv: string[]): ParsedMeasureArgs {
       truePeakFilter: v["tp-filter"],
       threads: v.threads,
       dialogue: v.dialogue,
+      dualMono: v["dual-mono"],
     },
   };
 }

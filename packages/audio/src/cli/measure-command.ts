@@ -88,6 +88,7 @@ async function measureOne(
     layout: command.layout,
     threads: command.threads,
     dialogue: command.dialogue,
+    dualMono: command.dualMono,
     signal,
     onProgress: (p) => bar.update(p),
   };

@@ -58,7 +58,10 @@ export function createAnalyzer(
     throw new RangeError("channels must be >= 1");
   const layout: ChannelLabel[] =
     format.channelLayout?.length === format.channels ? format.channelLayout : standardLayout(format.channels);
-  const weights = layout.map(channelWeight);
+  if (options.dualMono && format.channels !== 1)
+    throw new RangeError(`dual mono applies to one-channel audio, not ${format.channels} channels`);
+  // dual mono: the one channel stands for two equal loudspeaker feeds
+  const weights = options.dualMono ? [2] : layout.map(channelWeight);
   // Default: one measuring thread per core, the calling thread being one of them (it has to read and
   // copy the chunks anyway; a pure-worker split started one worker more and measured ~15 % more CPU).
   const hybrid = tuning.callingThreadMeasures ?? options.threads === undefined;
