@@ -204,6 +204,25 @@ describe("true-peak accuracy against the exact band-limited (sinc) interpolation
       t.diagnostic(`${name}: high-precision ${range(hp)}, reference (Annex 2) ${range(ref)}`);
     }
   });
+
+  test("high-precision within 0.05 dB at 44.1, 96 and 192 kHz too (a 2x search grid from 96 kHz)", (t) => {
+    // the signals are the same sample sequences: only the rate-dependent grid and margins change
+    const worst: Record<number, number> = { 44100: 0, 96000: 0, 192000: 0 };
+    for (const make of Object.values(materials)) {
+      for (let seed = 1; seed <= 3; seed++) {
+        const x = applyFades(make(seed), 480);
+        const exact = db(exactTruePeak(x));
+        for (const rate of [44100, 96000, 192000]) {
+          const e = Math.abs(db(measure(x, rate, "high-precision").truePeak) - exact);
+          worst[rate] = Math.max(worst[rate], e);
+        }
+      }
+    }
+    for (const [rate, e] of Object.entries(worst)) {
+      assert.ok(e <= 0.05, `${rate} Hz: high-precision errs by ${e.toFixed(4)} dB`);
+      t.diagnostic(`${rate} Hz: high-precision max |error| ${e.toFixed(4)} dB`);
+    }
+  });
 });
 
 describe("true-peak overs", () => {
