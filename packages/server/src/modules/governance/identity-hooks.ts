@@ -1,23 +1,27 @@
 /**
  * What governance needs from the identity core, in one place: email canonicalisation, the
- * role-address screen, the invitation, and ending or restoring a person's access. Governance calls
+ * role-address screen, the invitation, the MFA rollout grace, and ending or restoring a person's access. Governance calls
  * only these, so the identity module stays the one owner of accounts, tokens and sessions.
  */
-import { eq } from "drizzle-orm";
 import { type Actor, recordAudit } from "../../platform/audit/record.ts";
 import { HOUR } from "../../platform/clock.ts";
 import type { AppContext } from "../../platform/context.ts";
 import type { Queryable } from "../../platform/db/client.ts";
-import { type Role, type UserStatus, users } from "../directory/schema.ts";
-import { deactivateUser, reactivateUser, suspendUser } from "../identity/account-status.ts";
+import type { Role, UserStatus } from "../directory/schema.ts";
+import {
+  deactivateUser,
+  reactivateUser,
+  restoreInvitation,
+  suspendUser,
+} from "../identity/account-status.ts";
 import { createAccount } from "../identity/accounts.ts";
 import { canonicalEmail, emailDomain, screenRoleAddress } from "../identity/email-address.ts";
 import { issueEmailToken } from "../identity/email-tokens.ts";
 import { INVITATION_TTL_HOURS } from "../identity/invitations.ts";
 import { invitationMail } from "../identity/mails.ts";
-import { mfaGraceAccounts } from "../identity/schema.ts";
+import { grantMfaGrace } from "../identity/mfa-status.ts";
 
-export { canonicalEmail, emailDomain };
+export { canonicalEmail, emailDomain, grantMfaGrace };
 
 /** null for a person's address; otherwise why it looks like a role or group address */
 export async function roleAddressReason(q: Queryable, email: string): Promise<string | null> {
@@ -49,22 +53,6 @@ export async function inviteAccount(
 }
 
 /**
- * Imported people existed before the MFA rollout: the enrolment policy lets them be urged (not
- * forced) until their partner's enforcement date. (Identity exports no function for this table.)
- */
-export async function grantMfaGrace(
-  q: Queryable,
-  ctx: Pick<AppContext, "clock">,
-  userId: string,
-  reason: string,
-): Promise<void> {
-  await q
-    .insert(mfaGraceAccounts)
-    .values({ userId, grantedAt: ctx.clock.now(), reason })
-    .onConflictDoNothing();
-}
-
-/**
  * End a person's access now, through identity's account states: the status changes and every
  * session ends in the caller's transaction, so the person's next request is refused.
  */
@@ -92,20 +80,6 @@ export async function restoreAccess(
   status: UserStatus,
   reason: string,
 ): Promise<void> {
-  if (status !== "invited") {
-    await reactivateUser(q, ctx, userId, actor, reason);
-    return;
-  }
-  const [user] = await q
-    .update(users)
-    .set({ status: "invited", statusReason: reason, updatedAt: ctx.clock.now() })
-    .where(eq(users.id, userId))
-    .returning();
-  await recordAudit(q, ctx.clock, actor, {
-    action: "identity.user_reactivated",
-    target: { type: "user", id: userId, label: user.email },
-    partnerId: user.partnerId,
-    reason,
-    details: { to: "invited" },
-  });
+  if (status === "invited") await restoreInvitation(q, ctx, userId, actor, reason);
+  else await reactivateUser(q, ctx, userId, actor, reason);
 }

@@ -87,6 +87,29 @@ export function suspendUser(
   return setStatus(q, ctx, actor, userId, "suspended", ["active"], reason, "identity.user_suspended");
 }
 
+/**
+ * Back to "invited" from suspended or deactivated: for a person who had not accepted their invitation
+ * when access ended (an account audit's reinstatement), so they still confirm, set a password and enrol.
+ */
+export function restoreInvitation(
+  q: Queryable,
+  ctx: Pick<AppContext, "clock">,
+  userId: string,
+  actor: Actor,
+  reason: string,
+): Promise<UserRow> {
+  return setStatus(
+    q,
+    ctx,
+    actor,
+    userId,
+    "invited",
+    ["suspended", "deactivated"],
+    reason,
+    "identity.user_reactivated",
+  );
+}
+
 /** Back to active from suspended or deactivated (the person signs in again, with their factors). */
 export function reactivateUser(
   q: Queryable,

@@ -15,6 +15,22 @@ export interface MfaStatus {
   factorTypes: FactorKind[];
 }
 
+/**
+ * Marks an account as existing before its partner's MFA rollout: the enrolment policy then urges it
+ * (rather than forcing it) to enrol until the partner's enforcement date. Idempotent.
+ */
+export async function grantMfaGrace(
+  q: Queryable,
+  ctx: Pick<AppContext, "clock">,
+  userId: string,
+  reason: string,
+): Promise<void> {
+  await q
+    .insert(mfaGraceAccounts)
+    .values({ userId, grantedAt: ctx.clock.now(), reason })
+    .onConflictDoNothing();
+}
+
 /** A user's factors and the enrolment policy's verdict on them, read in one place. */
 export async function mfaStatusOf(
   q: Queryable,

@@ -5,7 +5,7 @@ import { MINUTE } from "../../platform/clock.ts";
 import { createTestContext, type TestContext } from "../../test-support/test-context.ts";
 import { testDatabaseKind } from "../../test-support/test-database.ts";
 import { users } from "../directory/schema.ts";
-import { deactivateUser } from "./account-status.ts";
+import { deactivateUser, restoreInvitation } from "./account-status.ts";
 import { authCacheStats } from "./auth-cache.ts";
 import { passwordCredentials, sessions } from "./schema.ts";
 import { hashToken, recordStepUp, upgradeSession } from "./session-service.ts";
@@ -91,6 +91,21 @@ describe(`sessions (${testDatabaseKind()})`, () => {
     const b = await browserWithSession(t, u.id);
     await t.database.db.transaction((tx) => deactivateUser(tx, t, u.id, { userId: admin.id }, "Staff exit"));
     assert.equal((await call(t, b, "GET", "/api/auth/sessions")).statusCode, 401);
+  });
+
+  test("an invitation ended before acceptance is restored as an invitation, not as an active account", async () => {
+    const u = await createActiveUser(t);
+    await t.database.db.update(users).set({ status: "invited" }).where(eq(users.id, u.id));
+    const actor = { userId: admin.id };
+    await t.database.db.transaction((tx) => deactivateUser(tx, t, u.id, actor, "Audit: not reviewed"));
+    await t.database.db.transaction((tx) => restoreInvitation(tx, t, u.id, actor, "Audit: kept"));
+    const [row] = await t.database.db.select().from(users).where(eq(users.id, u.id));
+    assert.equal(row.status, "invited");
+    // only from an ended state: an invited account cannot be "restored" again
+    await assert.rejects(
+      t.database.db.transaction((tx) => restoreInvitation(tx, t, u.id, actor, "again")),
+      (e: Error & { code?: string }) => e.code === "CONFLICT",
+    );
   });
 
   test("idle timeout: 30 minutes without a request ends the session", async () => {
