@@ -15,7 +15,7 @@ import {
   users,
 } from "../directory/schema.ts";
 import { canonicalEmail, emailDomain, screenRoleAddress } from "./email-address.ts";
-import { hashPassword } from "./passwords.ts";
+import { hashPassword, type PasswordContext } from "./passwords.ts";
 import { passwordCredentials } from "./schema.ts";
 
 /**
@@ -109,6 +109,17 @@ export async function createAccount(
     });
   }
   return user;
+}
+
+/** What a person's password must not be built from: their address, their name, their partner's name. */
+export async function passwordContextOf(
+  q: Queryable,
+  user: { email: string; name: string; partnerId: string | null },
+): Promise<PasswordContext> {
+  const [partner] = user.partnerId
+    ? await q.select({ name: partners.name }).from(partners).where(eq(partners.id, user.partnerId))
+    : [];
+  return { email: user.email, name: user.name, words: partner ? [partner.name] : [] };
 }
 
 /** Set (or replace) a user's password; the caller has checked it against the rules. */

@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { type Actor, recordAudit } from "../../platform/audit/record.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
-import { partners, users } from "../directory/schema.ts";
-import { storePassword } from "./accounts.ts";
+import { users } from "../directory/schema.ts";
+import { passwordContextOf, storePassword } from "./accounts.ts";
 import type { RequestAuth } from "./auth-types.ts";
 import { passwordChangedMail } from "./mails.ts";
 import { assertAcceptablePassword, verifyPassword } from "./passwords.ts";
@@ -41,14 +41,7 @@ export async function changeOwnPassword(
     });
     throw new AppError("VALIDATION", "Your current password is not right.");
   }
-  const [partner] = row.user.partnerId
-    ? await db.select({ name: partners.name }).from(partners).where(eq(partners.id, row.user.partnerId))
-    : [];
-  assertAcceptablePassword(input.newPassword, {
-    email: row.user.email,
-    name: row.user.name,
-    words: partner ? [partner.name] : [],
-  });
+  assertAcceptablePassword(input.newPassword, await passwordContextOf(db, row.user));
   const ended = await db.transaction(async (tx) => {
     await storePassword(tx, ctx, auth.user.id, input.newPassword);
     const ended = await revokeSessions(tx, ctx, auth.user.id, auth.session.id, "password_changed");

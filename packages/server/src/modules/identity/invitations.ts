@@ -4,7 +4,7 @@ import { HOUR } from "../../platform/clock.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError, notFound } from "../../platform/errors.ts";
 import { partners, type Role, users } from "../directory/schema.ts";
-import { createAccount, storePassword } from "./accounts.ts";
+import { createAccount, passwordContextOf, storePassword } from "./accounts.ts";
 import { consumeEmailToken, issueEmailToken, peekEmailToken } from "./email-tokens.ts";
 import { invitationMail } from "./mails.ts";
 import { assertAcceptablePassword } from "./passwords.ts";
@@ -91,14 +91,7 @@ export async function acceptInvitation(
     if (user?.status !== "invited") {
       throw new AppError("LINK_EXPIRED", "This invitation is no longer valid. Ask the studio for a new one.");
     }
-    const [partner] = user.partnerId
-      ? await tx.select({ name: partners.name }).from(partners).where(eq(partners.id, user.partnerId))
-      : [];
-    assertAcceptablePassword(input.password, {
-      email: user.email,
-      name: user.name,
-      words: partner ? [partner.name] : [],
-    });
+    assertAcceptablePassword(input.password, await passwordContextOf(tx, user));
     await storePassword(tx, ctx, user.id, input.password);
     const now = ctx.clock.now();
     await tx

@@ -3,8 +3,8 @@ import { type Actor, recordAudit } from "../../platform/audit/record.ts";
 import { MINUTE } from "../../platform/clock.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
-import { partners, users } from "../directory/schema.ts";
-import { storePassword } from "./accounts.ts";
+import { users } from "../directory/schema.ts";
+import { passwordContextOf, storePassword } from "./accounts.ts";
 import { canonicalEmail } from "./email-address.ts";
 import { consumeEmailToken, issueEmailToken } from "./email-tokens.ts";
 import { passwordChangedMail, passwordResetMail } from "./mails.ts";
@@ -75,14 +75,7 @@ export async function completePasswordReset(
     if (user?.status !== "active") {
       throw new AppError("LINK_EXPIRED", "This link is no longer valid. Contact the studio.");
     }
-    const [partner] = user.partnerId
-      ? await tx.select({ name: partners.name }).from(partners).where(eq(partners.id, user.partnerId))
-      : [];
-    assertAcceptablePassword(input.password, {
-      email: user.email,
-      name: user.name,
-      words: partner ? [partner.name] : [],
-    });
+    assertAcceptablePassword(input.password, await passwordContextOf(tx, user));
     await storePassword(tx, ctx, user.id, input.password);
     const ended = await revokeSessions(tx, ctx, user.id, undefined, "password_reset");
     // NIST's 100-failure cap is lifted by proving the mailbox and choosing a new password
