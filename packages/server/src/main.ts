@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel });
   const database = await openDatabase(
     config.databaseUrl
-      ? { databaseUrl: config.databaseUrl }
+      ? {
+          databaseUrl: config.databaseUrl,
+          onPoolError: (err) => log.warn({ err }, "an idle database connection broke; it was discarded"),
+        }
       : { pgliteDir: path.join(config.dataDir, "pglite") },
   );
   await migrate(database);

@@ -9,7 +9,7 @@ import { passwordChangedMail } from "./mails.ts";
 import { assertAcceptablePassword, verifyPassword } from "./passwords.ts";
 import { passwordCredentials } from "./schema.ts";
 import { revokeSessions } from "./session-service.ts";
-import { checkThrottle, recordFailure } from "./throttle.ts";
+import { beginAttempt, recordSuccess } from "./throttle.ts";
 
 /**
  * A signed-in user changes their own password: the route demands a recent step-up, and the
@@ -28,10 +28,10 @@ export async function changeOwnPassword(
     .leftJoin(passwordCredentials, eq(passwordCredentials.userId, users.id))
     .where(eq(users.id, auth.user.id));
   const subject = { account: row.user.emailCanonical, ip: actor.ip };
-  await checkThrottle(db, ctx.clock, "pwd", subject);
+  await beginAttempt(db, ctx.clock, "pwd", subject);
   if (!row.hash || !(await verifyPassword(row.hash, input.currentPassword))) {
+    // the failure was counted when the attempt began
     await db.transaction(async (tx) => {
-      await recordFailure(tx, ctx.clock, "pwd", subject);
       await recordAudit(tx, ctx.clock, actor, {
         action: "identity.password_changed",
         outcome: "failure",
@@ -41,6 +41,8 @@ export async function changeOwnPassword(
     });
     throw new AppError("VALIDATION", "Your current password is not right.");
   }
+  // the current password is proven: that attempt was no failure, whatever the new password is worth
+  await recordSuccess(db, ctx.clock, "pwd", subject);
   assertAcceptablePassword(input.newPassword, await passwordContextOf(db, row.user));
   const ended = await db.transaction(async (tx) => {
     await storePassword(tx, ctx, auth.user.id, input.newPassword);

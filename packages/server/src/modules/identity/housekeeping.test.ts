@@ -9,7 +9,7 @@ import { purgeDeadIdentityState, RETENTION } from "./housekeeping.ts";
 import { authThrottles, emailTokens, sessions } from "./schema.ts";
 import { hashToken, revokeSessions } from "./session-service.ts";
 import { browserWithSession, call, createActiveUser } from "./test-helpers.ts";
-import { recordFailure, THROTTLE } from "./throttle.ts";
+import { THROTTLE } from "./throttle.ts";
 
 describe(`identity housekeeping (${testDatabaseKind()})`, () => {
   let t: TestContext;
@@ -31,9 +31,14 @@ describe(`identity housekeeping (${testDatabaseKind()})`, () => {
       revokeSessions(tx, t, user.id, hashToken(live.cookie!), "revoked"),
     );
     const token = await issueEmailToken(t.database.db, t.clock, "password_reset", user.id, HOUR);
-    for (let i = 0; i < THROTTLE.accountHardCap; i++)
-      await recordFailure(t.database.db, t.clock, "mfa", { account: "capped-user" });
-    await recordFailure(t.database.db, t.clock, "pwd", { account: "someone@example.com", ip: "192.0.2.7" });
+    const counter = (key: string, failures: number) => ({ key, failures, lastFailureAt: t.clock.now() });
+    await t.database.db
+      .insert(authThrottles)
+      .values([
+        counter("mfa:acct:capped-user", THROTTLE.accountHardCap),
+        counter("pwd:acct:someone@example.com", 1),
+        counter("pwd:ip:192.0.2.7", 1),
+      ]);
     const before = { sessions: await sessionIds(), keys: await throttleKeys() };
     assert.equal(before.sessions.length >= 2, true);
 

@@ -10,7 +10,7 @@ import { consumeEmailToken, issueEmailToken } from "./email-tokens.ts";
 import { passwordChangedMail, passwordResetMail } from "./mails.ts";
 import { assertAcceptablePassword } from "./passwords.ts";
 import { revokeSessions } from "./session-service.ts";
-import { checkThrottle, clearAccountThrottle, recordFailure } from "./throttle.ts";
+import { beginAttempt, clearAccountThrottle } from "./throttle.ts";
 
 /**
  * Password reset by email. Requesting answers the same whether or not the account exists (the
@@ -25,8 +25,7 @@ export async function requestPasswordReset(ctx: AppContext, actor: Actor, email:
   const db = ctx.database.db;
   // every request counts (known address or not): a flood of reset mails is slowed down
   const subject = { account: canonical, ip: actor.ip };
-  await checkThrottle(db, ctx.clock, "reset", subject);
-  await recordFailure(db, ctx.clock, "reset", subject);
+  await beginAttempt(db, ctx.clock, "reset", subject);
   const issued = await db.transaction(async (tx) => {
     const [user] = await tx.select().from(users).where(eq(users.emailCanonical, canonical));
     if (user?.status !== "active") {

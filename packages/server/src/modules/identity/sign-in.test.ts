@@ -6,8 +6,9 @@ import { linkIn } from "../../test-support/smtp-sink.ts";
 import { createTestContext, type TestContext } from "../../test-support/test-context.ts";
 import { testDatabaseKind } from "../../test-support/test-database.ts";
 import { users } from "../directory/schema.ts";
+import { canonicalEmail } from "./email-address.ts";
 import { totpAuthenticators } from "./factors/schema.ts";
-import { sessions } from "./schema.ts";
+import { authThrottles, sessions } from "./schema.ts";
 import { hashToken } from "./session-service.ts";
 import { SIGN_IN_REFUSED } from "./sign-in.ts";
 import { type Browser, call, createActiveUser, newBrowser } from "./test-helpers.ts";
@@ -184,6 +185,26 @@ describe(`sign-in (${testDatabaseKind()})`, () => {
       password: "one wrong guess",
     });
     assert.equal(again.statusCode, 401, "the counter was reset by the success");
+  });
+
+  test("a parallel burst of guesses gets exactly the free attempts, not one more (check and count are atomic)", async () => {
+    const u = await createActiveUser(t);
+    const burst = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        call(t, newBrowser(`10.9.0.${i + 1}`), "POST", "/api/auth/sign-in", {
+          email: u.email,
+          password: `parallel guess ${i}`,
+        }),
+      ),
+    );
+    const codes = burst.map((r) => r.statusCode);
+    assert.equal(codes.filter((c) => c === 401).length, THROTTLE.accountFree, codes.join(" "));
+    assert.equal(codes.filter((c) => c === 429).length, 16 - THROTTLE.accountFree, codes.join(" "));
+    const [row] = await t.database.db
+      .select()
+      .from(authThrottles)
+      .where(eq(authThrottles.key, `pwd:acct:${canonicalEmail(u.email)}`));
+    assert.equal(row.failures, THROTTLE.accountFree, "refused attempts are not counted");
   });
 
   test("the per-address limit is separate: one address guessing many accounts is slowed, others are not", async () => {

@@ -11,7 +11,7 @@ import { type FactorKind, mfaStatusOf } from "./mfa-status.ts";
 import { burnPasswordCheck, verifyPassword } from "./passwords.ts";
 import { passwordCredentials } from "./schema.ts";
 import { createSession, type IssuedSession, revokeSession, type SessionMeta } from "./session-service.ts";
-import { checkThrottle, recordFailure, recordSuccess } from "./throttle.ts";
+import { beginAttempt, recordSuccess } from "./throttle.ts";
 
 /**
  * The password step of sign-in. Success yields a NEW session (any session the browser held before
@@ -44,7 +44,7 @@ export async function signIn(
   const audit = { ...actor, email: input.email.slice(0, 320) };
 
   try {
-    await checkThrottle(db, ctx.clock, "pwd", subject);
+    await beginAttempt(db, ctx.clock, "pwd", subject);
   } catch (err) {
     await recordAudit(db, ctx.clock, audit, {
       action: "identity.sign_in",
@@ -64,8 +64,8 @@ export async function signIn(
     : await burnPasswordCheck(input.password);
 
   if (!found || !passwordOk) {
+    // the failure was counted when the attempt began
     await db.transaction(async (tx) => {
-      await recordFailure(tx, ctx.clock, "pwd", subject);
       await recordAudit(
         tx,
         ctx.clock,

@@ -1,6 +1,6 @@
-import { inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Clock } from "../../platform/clock.ts";
-import type { Queryable } from "../../platform/db/client.ts";
+import type { Db, Queryable } from "../../platform/db/client.ts";
 import { AppError } from "../../platform/errors.ts";
 import { authThrottles } from "./schema.ts";
 
@@ -18,6 +18,10 @@ import { authThrottles } from "./schema.ts";
  * an hour without failures and is not reset by a success (one good account must not launder a
  * guessing run). "reset" counts password-reset requests the same way, so nobody can flood a
  * mailbox with reset mails.
+ *
+ * Usage: beginAttempt before examining the credential (it refuses, or counts the attempt as a
+ * failure up front, atomically), recordSuccess when it turns out right. Counting first is what makes
+ * a parallel burst unable to outrun the counter.
  */
 export type ThrottleScope = "pwd" | "mfa" | "reset";
 
@@ -59,72 +63,88 @@ function tooMany(retryAfterMs: number): AppError {
   );
 }
 
-/** Throws TOO_MANY_ATTEMPTS (429 + Retry-After) while either counter is in its delay. */
-export async function checkThrottle(
-  q: Queryable,
+/**
+ * Reserve an attempt: throws TOO_MANY_ATTEMPTS (429 + Retry-After) while either counter is in its
+ * delay (or the account is at the hard cap), else counts the attempt as a failure on both counters
+ * before the caller checks anything. Check and count are one transaction over the counters' locked
+ * rows (always account, then address: no deadlock), so a parallel burst cannot slip past the free
+ * attempts: the attempt that reaches them sets the delay, and every later one in the burst is refused.
+ * A refused attempt is not counted. The caller calls recordSuccess when the attempt succeeds.
+ */
+export async function beginAttempt(
+  db: Db,
   clock: Clock,
   scope: ThrottleScope,
   subject: ThrottleSubject,
 ): Promise<void> {
   const keys = keysOf(scope, subject);
-  const wanted = [keys.account, keys.address].filter((k): k is string => !!k);
-  if (wanted.length === 0) return;
-  const rows = await q.select().from(authThrottles).where(inArray(authThrottles.key, wanted));
-  const now = clock.now().getTime();
-  for (const row of rows) {
-    if (row.key === keys.account && row.failures >= THROTTLE.accountHardCap) {
-      throw new AppError(
-        "TOO_MANY_ATTEMPTS",
-        scope === "pwd"
-          ? "Too many failed attempts. Reset your password by email to sign in again."
-          : "Too many failed attempts. Contact the studio to restore access.",
-        { details: { hardLimit: true } },
-      );
-    }
-    if (row.key === keys.address && now - row.lastFailureAt.getTime() >= THROTTLE.addressDecayMs) continue;
-    if (row.blockedUntil && row.blockedUntil.getTime() > now) throw tooMany(row.blockedUntil.getTime() - now);
-  }
-}
-
-/** Count one failure on both counters and set their next allowed instant. */
-export async function recordFailure(
-  q: Queryable,
-  clock: Clock,
-  scope: ThrottleScope,
-  subject: ThrottleSubject,
-): Promise<void> {
-  const keys = keysOf(scope, subject);
+  const counters = [
+    keys.account && { key: keys.account, free: THROTTLE.accountFree, decayMs: null, account: true },
+    keys.address && {
+      key: keys.address,
+      free: THROTTLE.addressFree,
+      decayMs: THROTTLE.addressDecayMs,
+      account: false,
+    },
+  ].filter((c) => !!c);
+  if (counters.length === 0) return;
   const now = clock.now();
-  const bump = async (key: string, free: number, decayMs: number | null) => {
-    const cutoff = decayMs === null ? null : new Date(now.getTime() - decayMs);
-    const next =
-      cutoff === null
-        ? sql`${authThrottles.failures} + 1`
-        : sql`case when ${authThrottles.lastFailureAt} < ${cutoff} then 1 else ${authThrottles.failures} + 1 end`;
-    const [row] = await q
-      .insert(authThrottles)
-      .values({ key, failures: 1, lastFailureAt: now, blockedUntil: null })
-      .onConflictDoUpdate({ target: authThrottles.key, set: { failures: next, lastFailureAt: now } })
-      .returning({ failures: authThrottles.failures });
-    const delay = delayAfter(row.failures, free);
-    await q
-      .update(authThrottles)
-      .set({ blockedUntil: delay > 0 ? new Date(now.getTime() + delay) : null })
-      .where(sql`${authThrottles.key} = ${key}`);
-  };
-  if (keys.account) await bump(keys.account, THROTTLE.accountFree, null);
-  if (keys.address) await bump(keys.address, THROTTLE.addressFree, THROTTLE.addressDecayMs);
+  await db.transaction(async (tx) => {
+    const next: { key: string; failures: number; free: number }[] = [];
+    for (const c of counters) {
+      await tx
+        .insert(authThrottles)
+        .values({ key: c.key, failures: 0, lastFailureAt: now, blockedUntil: null })
+        .onConflictDoNothing();
+      const [row] = await tx.select().from(authThrottles).where(eq(authThrottles.key, c.key)).for("update");
+      const decayed = c.decayMs !== null && now.getTime() - row.lastFailureAt.getTime() >= c.decayMs;
+      const failures = decayed ? 0 : row.failures;
+      if (c.account && failures >= THROTTLE.accountHardCap) {
+        throw new AppError(
+          "TOO_MANY_ATTEMPTS",
+          scope === "pwd"
+            ? "Too many failed attempts. Reset your password by email to sign in again."
+            : "Too many failed attempts. Contact the studio to restore access.",
+          { details: { hardLimit: true } },
+        );
+      }
+      if (!decayed && row.blockedUntil && row.blockedUntil > now)
+        throw tooMany(row.blockedUntil.getTime() - now.getTime());
+      next.push({ key: c.key, failures: failures + 1, free: c.free });
+    }
+    for (const n of next) {
+      const delay = delayAfter(n.failures, n.free);
+      await tx
+        .update(authThrottles)
+        .set({
+          failures: n.failures,
+          lastFailureAt: now,
+          blockedUntil: delay > 0 ? new Date(now.getTime() + delay) : null,
+        })
+        .where(eq(authThrottles.key, n.key));
+    }
+  });
 }
 
-/** A success clears the account's counter (not the address's). */
+/**
+ * The reserved attempt succeeded: the account's counter is cleared, and the address gives back the
+ * one failure beginAttempt counted for it (its earlier failures stay: one good account must not
+ * launder a guessing run from the same address).
+ */
 export async function recordSuccess(
   q: Queryable,
   _clock: Clock,
   scope: ThrottleScope,
   subject: ThrottleSubject,
 ): Promise<void> {
-  const { account } = keysOf(scope, subject);
+  const { account, address } = keysOf(scope, subject);
   if (account) await q.delete(authThrottles).where(inArray(authThrottles.key, [account]));
+  if (address) {
+    await q
+      .update(authThrottles)
+      .set({ failures: sql`greatest(${authThrottles.failures} - 1, 0)` })
+      .where(eq(authThrottles.key, address));
+  }
 }
 
 /** Clear an account's counter outright (password reset for "pwd"; a Studio Admin for "mfa"). */

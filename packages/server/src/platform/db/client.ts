@@ -27,11 +27,22 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type DatabaseTarget = { databaseUrl: string } | { pgliteDir: string } | { pglite: PGlite };
+export type DatabaseTarget =
+  | {
+      databaseUrl: string;
+      /** an idle pooled connection broke (server restart, failover, a dropped database) */
+      onPoolError?: (err: Error) => void;
+    }
+  | { pgliteDir: string }
+  | { pglite: PGlite };
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if ("databaseUrl" in target) {
     const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 10 });
+    // Without a listener, an idle connection that the server closes (a restart, a failover) is an
+    // uncaught exception that ends the process. The pool has already discarded that connection; the
+    // next query opens a new one.
+    pool.on("error", (err) => target.onPoolError?.(err));
     // fail at boot, with the reason, rather than on the first request
     const client = await pool.connect();
     client.release();

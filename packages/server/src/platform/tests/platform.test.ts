@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
+import pg from "pg";
 import { createTestContext, type TestContext } from "../../test-support/test-context.ts";
 import { testDatabaseKind } from "../../test-support/test-database.ts";
 import { recordAudit } from "../audit/record.ts";
 import { auditEvents } from "../audit/schema.ts";
 import { ConfigError, loadConfig } from "../config.ts";
+import { openDatabase } from "../db/client.ts";
 import { checkPublicUrl } from "../db/instance-settings.ts";
 
 describe(`platform (${testDatabaseKind()})`, () => {
@@ -79,6 +81,30 @@ describe(`platform (${testDatabaseKind()})`, () => {
     const mail = await t.smtp.waitFor("jane@vendor.example", /Hello/);
     assert.deepEqual(mail.to, ["jane@vendor.example"]);
     await assert.rejects(t.mailer.send({ to: "a@x.example, b@x.example", subject: "x", text: "y" }));
+  });
+});
+
+describe("PostgreSQL pool", {
+  skip: testDatabaseKind() === "postgres" ? false : "needs the PostgreSQL server",
+}, () => {
+  test("an idle connection the server kills is discarded and reported, not a crash; the next query works", async () => {
+    const url = process.env.LOUPE_TEST_DATABASE_URL!;
+    const errors: Error[] = [];
+    const database = await openDatabase({ databaseUrl: url, onPoolError: (err) => errors.push(err) });
+    try {
+      const [{ pid }] = (await database.pool!.query("select pg_backend_pid() as pid")).rows;
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query("select pg_terminate_backend($1)", [pid]);
+      await admin.end();
+      for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(errors.length, 1, "the broken idle connection is reported once");
+      assert.match(errors[0].message, /terminat/);
+      const rows = await database.db.execute(sql`select 1 as one`);
+      assert.ok(rows, "a new connection serves the next query");
+    } finally {
+      await database.close();
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import type { Queryable, Tx } from "../../../platform/db/client.ts";
 import { AppError } from "../../../platform/errors.ts";
 import type { RequestAuth } from "../auth-types.ts";
 import { type IssuedSession, type SessionMeta, upgradeSession } from "../session-service.ts";
-import { checkThrottle, recordFailure, recordSuccess } from "../throttle.ts";
+import { beginAttempt, recordSuccess } from "../throttle.ts";
 import { countFactors, type FactorCounts } from "./factor-list.ts";
 import { mailFactorAdded, mailRecoveryCodesGenerated } from "./factor-mails.ts";
 import { generateRecoveryCodes, remainingRecoveryCodes } from "./recovery-codes.ts";
@@ -73,7 +73,7 @@ export async function finishEnrolment(
   // by guessing its codes with their password
   const subject = { account: auth.user.id, ip: meta.ip };
   try {
-    await checkThrottle(ctx.database.db, ctx.clock, "mfa", subject);
+    await beginAttempt(ctx.database.db, ctx.clock, "mfa", subject);
   } catch (err) {
     await recordAudit(ctx.database.db, ctx.clock, actor, {
       action: "mfa.factor.confirm",
@@ -86,10 +86,8 @@ export async function finishEnrolment(
   const result = await ctx.database.db.transaction(async (tx) => {
     await assertMayEnrol(tx, ctx, auth);
     const r = await confirm(tx);
-    if (!r.ok) {
-      await recordFailure(tx, ctx.clock, "mfa", subject);
-      return r;
-    }
+    // a wrong code was counted when the attempt began
+    if (!r.ok) return r;
     await recordSuccess(tx, ctx.clock, "mfa", subject);
     const session =
       r.firstFactor || auth.session.stage === "enrol"

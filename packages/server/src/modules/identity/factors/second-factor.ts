@@ -4,7 +4,7 @@ import type { AppContext } from "../../../platform/context.ts";
 import { AppError } from "../../../platform/errors.ts";
 import type { AuthMethod, RequestAuth } from "../auth-types.ts";
 import { type IssuedSession, recordStepUp, type SessionMeta, upgradeSession } from "../session-service.ts";
-import { checkThrottle, recordFailure, recordSuccess } from "../throttle.ts";
+import { beginAttempt, recordSuccess } from "../throttle.ts";
 import { mailRecoveryCodeUsed, mailSuspiciousFactorUse } from "./factor-mails.ts";
 import { matchOtpCode } from "./otp-verify.ts";
 import { useRecoveryCode } from "./recovery-codes.ts";
@@ -47,7 +47,7 @@ export async function proveSecondFactor(
   const subject = { account: user.id, ip: meta.ip };
   const auditBase = { action: "mfa.verify", target: userTarget(user), partnerId: user.partnerId };
   try {
-    await checkThrottle(db, ctx.clock, "mfa", subject);
+    await beginAttempt(db, ctx.clock, "mfa", subject);
   } catch (err) {
     await recordAudit(db, ctx.clock, actor, {
       ...auditBase,
@@ -72,8 +72,8 @@ export async function proveSecondFactor(
       const m = await matchWebauthnAssertion(tx, ctx, user.id, session.id, proof.response);
       match = m.ok ? { ok: true, method: m.amr, factorId: m.factorId } : m;
     }
+    // a failed proof was counted when the attempt began
     if (!match.ok) {
-      await recordFailure(tx, ctx.clock, "mfa", subject);
       await recordAudit(tx, ctx.clock, actor, {
         ...auditBase,
         outcome: "failure",
