@@ -21,7 +21,10 @@ import { authThrottles } from "./schema.ts";
  *
  * Usage: beginAttempt before examining the credential (it refuses, or counts the attempt as a
  * failure up front, atomically), recordSuccess when it turns out right. Counting first is what makes
- * a parallel burst unable to outrun the counter.
+ * a parallel burst unable to outrun the counter. The price, for people behind one address (a
+ * facility's NAT): sign-ins in flight at the same instant count until they succeed, so with the
+ * address near its 20 free failures a simultaneous sign-in may meet a 1 s delay. The window is the
+ * verification (argon2id, about 5 ms here), and the delay ends by itself.
  */
 export type ThrottleScope = "pwd" | "mfa" | "reset";
 
