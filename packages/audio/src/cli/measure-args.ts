@@ -13,7 +13,7 @@ export const MEASURE_USAGE = `Usage: loupe measure FILE... [options]
 
 Measures loudness (ITU-R BS.1770-4/-5, EBU R 128) and true peak of each FILE.
 FILE may be WAV, BWF, RF64/BW64 (read natively) or anything ffmpeg reads (MOV, MXF, FLAC, MP4...);
-"-" reads a WAV/RF64 stream from standard input.
+"-" reads standard input: WAV/RF64, or a streamable format (FLAC, MP3, MPEG-TS...) through ffmpeg.
 
 Options:
   --json                    print JSON (one object, or an array for several files) instead of a table

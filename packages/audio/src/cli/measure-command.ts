@@ -96,7 +96,7 @@ async function measureOne(
     if (file !== "-") return await analyseFile(file, options);
     // isatty, not process.stdin.isTTY: touching process.stdin creates a stream that could read fd 0
     if (isatty(0)) {
-      process.stderr.write("loupe: -: standard input is a terminal; pipe a WAV/RF64 stream into it\n");
+      process.stderr.write("loupe: -: standard input is a terminal; pipe an audio stream into it\n");
       return undefined;
     }
     return stdinOpensAsFile()

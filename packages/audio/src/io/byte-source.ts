@@ -18,6 +18,8 @@ export interface ByteSource {
   readonly size: number | undefined;
   /** Moves to an absolute offset; only sources with a known size can seek. */
   seek?(offset: number): void;
+  /** The next n bytes (fewer at end of input) without consuming them: what a stream holds. */
+  peek?(n: number): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -69,14 +71,37 @@ export class PipeByteSource implements ByteSource {
   position = 0;
   private readonly handle: FileHandle;
   private scratch: Uint8Array | undefined;
+  /** bytes peek() read ahead, handed out first */
+  private peeked: Uint8Array = new Uint8Array(0);
 
   constructor(handle: FileHandle) {
     this.handle = handle;
   }
 
+  async peek(n: number): Promise<Uint8Array> {
+    if (this.peeked.length < n) {
+      const more = new Uint8Array(n - this.peeked.length);
+      let got = 0;
+      while (got < more.length) {
+        const { bytesRead } = await this.handle.read(more, got, more.length - got, null);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      const joined = new Uint8Array(this.peeked.length + got);
+      joined.set(this.peeked);
+      joined.set(more.subarray(0, got), this.peeked.length);
+      this.peeked = joined;
+    }
+    return this.peeked.subarray(0, n);
+  }
+
   async read(n: number, target?: Uint8Array): Promise<Uint8Array> {
     const buffer = target && target.length >= n ? target.subarray(0, n) : new Uint8Array(n);
-    let filled = 0;
+    let filled = Math.min(n, this.peeked.length);
+    if (filled > 0) {
+      buffer.set(this.peeked.subarray(0, filled));
+      this.peeked = this.peeked.subarray(filled);
+    }
     while (filled < n) {
       const { bytesRead } = await this.handle.read(buffer, filled, n - filled, null);
       if (bytesRead === 0) break;
@@ -88,7 +113,8 @@ export class PipeByteSource implements ByteSource {
 
   async skip(n: number): Promise<number> {
     this.scratch ??= new Uint8Array(64 * 1024);
-    let skipped = 0;
+    let skipped = Math.min(n, this.peeked.length);
+    this.peeked = this.peeked.subarray(skipped);
     while (skipped < n) {
       const { bytesRead } = await this.handle.read(
         this.scratch,
@@ -135,6 +161,20 @@ export class StreamByteSource implements ByteSource {
       this.pending.push(piece);
       this.pendingBytes += piece.length;
     }
+  }
+
+  async peek(n: number): Promise<Uint8Array> {
+    await this.fill(n);
+    const want = Math.min(n, this.pendingBytes);
+    const out = new Uint8Array(want);
+    let filled = 0;
+    for (const piece of this.pending) {
+      if (filled === want) break;
+      const take = Math.min(piece.length, want - filled);
+      out.set(piece.subarray(0, take), filled);
+      filled += take;
+    }
+    return out;
   }
 
   async read(n: number, target?: Uint8Array): Promise<Uint8Array> {

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { measureFile } from "../measure.ts";
+import { fileURLToPath } from "node:url";
+import { measureFile, measureStream } from "../measure.ts";
+import { whiteNoise } from "../test-support/signals.ts";
 import { AudioReadError } from "./errors.ts";
 import { labelsFromFfmpegLayout } from "./ffmpeg-reader.ts";
 import { openAudioFile } from "./open-audio.ts";
@@ -127,6 +129,49 @@ describe("ffmpeg reader", { skip }, () => {
     const at25 = await measureFile(mov, { overThresholdDbtp: -1, frameRate: "25" });
     assert.equal(at25.format.frameRate, "25");
     assert.equal(at25.format.startTimecode.slice(0, 8), "01:00:00");
+  });
+
+  test("FLAC through a pipe or a stream (longer than the probe's 5 MB) measures as the file does", async () => {
+    // 10 s of independent 24-bit white noise per channel: FLAC cannot shrink it below the probe size
+    const frames = 480000;
+    const noise = new Float64Array(frames * 6);
+    const chans = [1, 2, 3, 4, 5, 6].map((seed) => whiteNoise(frames, 0.2, seed));
+    for (let i = 0; i < frames; i++) for (let c = 0; c < 6; c++) noise[i * 6 + c] = chans[c][i];
+    const wav = path.join(dir, "noise.wav");
+    await writeFile(wav, encodeWav({ sampleRate: 48000, channels: 6, bitsPerSample: 24 }, noise));
+    const flac = path.join(dir, "noise.flac");
+    execFileSync("ffmpeg", ["-v", "error", "-y", "-i", wav, "-c:a", "flac", flac]);
+    const bytes = await readFile(flac);
+    assert.ok(bytes.length > 5_000_000, `${bytes.length} bytes: the feed must go past the probe`);
+    const fromFile = await measureFile(flac);
+    // a generator of 64 KB pieces, as a socket or process.stdin would deliver them
+    async function* pieces() {
+      for (let p = 0; p < bytes.length; p += 65536) yield bytes.subarray(p, p + 65536);
+    }
+    const fromStream = await measureStream(pieces(), { name: "upload.flac" });
+    assert.equal(fromStream.file, "upload.flac");
+    assert.equal(fromStream.format.container, "FLAC");
+    assert.equal(fromStream.durationSeconds, fromFile.durationSeconds);
+    assert.equal(fromStream.integratedLufs, fromFile.integratedLufs);
+    assert.equal(fromStream.truePeakDbtp, fromFile.truePeakDbtp);
+    // and a real pipe into the command: `cat noise.flac | loupe measure - --json`
+    const loupe = fileURLToPath(new URL("../../bin/loupe.js", import.meta.url));
+    const out = execFileSync("sh", [
+      "-c",
+      `cat '${flac}' | '${process.execPath}' '${loupe}' measure - --json`,
+    ]);
+    const piped = JSON.parse(out.toString());
+    assert.equal(piped.file, "-");
+    assert.equal(piped.integratedLufs, fromFile.integratedLufs);
+  });
+
+  test("a stream ffprobe cannot read is NOT_AUDIO, with what to do", async () => {
+    const junk = new Uint8Array(100_000).map((_, i) => (i * 7919) % 251);
+    await assert.rejects(
+      measureStream([junk], { name: "junk.bin" }),
+      (e: unknown) =>
+        e instanceof AudioReadError && e.code === "NOT_AUDIO" && /give its path/.test(e.message),
+    );
   });
 
   test("a file with no audio stream or no media at all is NOT_AUDIO", async () => {

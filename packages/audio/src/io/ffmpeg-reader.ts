@@ -5,10 +5,11 @@
  */
 
 import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { once } from "node:events";
 import type { Readable } from "node:stream";
 import type { ChannelLabel, PcmFormat } from "../types.ts";
 import { type AudioReader, framesPerChunk } from "./audio-reader.ts";
-import { BufferPool, StreamByteSource } from "./byte-source.ts";
+import { BufferPool, type ByteSource, StreamByteSource } from "./byte-source.ts";
 import { labelsFromSpeakers } from "./channel-layout.ts";
 import { containerTimecode } from "./container-timecode.ts";
 import { AudioReadError } from "./errors.ts";
@@ -98,15 +99,26 @@ interface Probe {
   format?: { format_name?: string; duration?: string; tags?: { timecode?: string } };
 }
 
-async function probe(path: string, file: string): Promise<Probe> {
+/** ffprobe on a path, or on `bytes` fed to its standard input (`input` = "pipe:0"). */
+async function probe(input: string, file: string, bytes?: Uint8Array): Promise<Probe> {
   // every stream, not only audio: the timecode lives on the video or tmcd stream, or the format (MXF)
-  const args = ["-v", "error", "-of", "json", "-show_streams", "-show_format", path];
-  const { stdout, stderr, code } = await collect(
-    spawn("ffprobe", args, { stdio: ["ignore", "pipe", "pipe"] }),
-  );
+  const args = ["-v", "error", "-of", "json", "-show_streams", "-show_format", input];
+  const child = spawn("ffprobe", args, { stdio: [bytes ? "pipe" : "ignore", "pipe", "pipe"] });
+  if (bytes && child.stdin) {
+    // ffprobe may stop reading once it knows enough: the rest of the write fails with EPIPE, harmlessly
+    child.stdin.on("error", () => {});
+    child.stdin.end(bytes);
+  }
+  const { stdout, stderr, code } = await collect(child as ChildProcessByStdio<null, Readable, Readable>);
   if (code !== 0) {
     const why = stderr.trim().split("\n").pop() ?? "";
-    throw new AudioReadError("NOT_AUDIO", file, `not a readable audio or video file (ffprobe: ${why})`);
+    throw new AudioReadError(
+      "NOT_AUDIO",
+      file,
+      bytes
+        ? `not a readable audio stream (ffprobe: ${why}); a MOV/MP4 with its index at the end cannot be read from a pipe: give its path instead`
+        : `not a readable audio or video file (ffprobe: ${why})`,
+    );
   }
   try {
     return JSON.parse(stdout) as Probe;
@@ -147,14 +159,64 @@ function sourceBitDepth(stream: ProbeStream): number {
   return 32;
 }
 
-export async function openWithFfmpeg(
-  path: string,
-  options: { layout?: ChannelLabel[]; name?: string } = {},
-): Promise<AudioReader> {
+interface FfmpegOptions {
+  layout?: ChannelLabel[];
+  name?: string;
+}
+
+/** What to decode and how: the format loupe reports and ffmpeg's arguments after the input. */
+interface DecodePlan {
+  format: PcmFormat;
+  bitDepth: number;
+  warnings: string[];
+  bytesPerFrame: number;
+  outputArgs: string[];
+}
+
+/** A file by path: ffprobe and ffmpeg read it themselves. */
+export async function openWithFfmpeg(path: string, options: FfmpegOptions = {}): Promise<AudioReader> {
   const file = options.name ?? path;
   // the file: protocol keeps a name starting with "-" or holding ":" from being read as an option or URL
   const input = `file:${path}`;
-  const info = await probe(input, file);
+  const plan = planDecode(await probe(input, file), file, options);
+  return decode(["-nostdin", "-v", "error", "-i", input], plan, file);
+}
+
+/** What ffprobe is given of a stream: enough for any container that can be read from a pipe. */
+const PROBE_BYTES = 5_000_000;
+/** Pieces the stream is copied into ffmpeg's standard input in. */
+const FEED_BYTES = 1 << 20;
+
+/**
+ * A stream that is not WAV/RF64 (FLAC, MP3, MPEG-TS, MKV, a MOV whose index comes first...): its first
+ * PROBE_BYTES go to ffprobe, then all of it, those bytes included, to ffmpeg's standard input.
+ */
+export async function openStreamWithFfmpeg(
+  source: ByteSource,
+  options: FfmpegOptions = {},
+): Promise<AudioReader> {
+  const file = options.name ?? "-";
+  const prefix = await source.read(PROBE_BYTES);
+  let plan: DecodePlan;
+  try {
+    plan = planDecode(await probe("pipe:0", file, prefix), file, options);
+  } catch (error) {
+    await source.close();
+    throw error;
+  }
+  async function* feed(): AsyncGenerator<Uint8Array> {
+    yield prefix;
+    if (prefix.length < PROBE_BYTES) return;
+    for (;;) {
+      const piece = await source.read(FEED_BYTES);
+      if (piece.length > 0) yield piece;
+      if (piece.length < FEED_BYTES) return;
+    }
+  }
+  return decode(["-v", "error", "-i", "pipe:0"], plan, file, { feed: feed(), close: () => source.close() });
+}
+
+function planDecode(info: Probe, file: string, options: FfmpegOptions): DecodePlan {
   const streams = (info.streams ?? []).filter((s) => s.codec_type === "audio");
   const stream = streams[0];
   if (!stream) throw new AudioReadError("NOT_AUDIO", file, "the file has no audio stream");
@@ -213,7 +275,7 @@ export async function openWithFfmpeg(
     format.timecodeRate = timecode.rate.name;
   } else if (timecode.kind === "unusable") warnings.push(timecode.warning);
 
-  const args = ["-nostdin", "-v", "error", "-i", input, "-vn", "-sn", "-dn"];
+  const args = ["-vn", "-sn", "-dn"];
   if (merge) {
     const inputs = streams.map((_, i) => `[0:a:${i}]`).join("");
     args.push("-filter_complex", `${inputs}amerge=inputs=${streams.length}[merged]`, "-map", "[merged]");
@@ -221,17 +283,53 @@ export async function openWithFfmpeg(
     args.push("-map", "0:a:0");
   }
   args.push("-f", encoding.ffmpegFormat, "-acodec", `pcm_${encoding.ffmpegFormat}`, "-");
-  const child = spawn("ffmpeg", args, { stdio: ["ignore", "pipe", "pipe"] });
+  return {
+    format,
+    bitDepth: sourceBitDepth(stream),
+    warnings,
+    bytesPerFrame: (encoding.bits / 8) * channels,
+    outputArgs: args,
+  };
+}
+
+/**
+ * Runs ffmpeg with `inputArgs` and the plan's output arguments and reads raw PCM from it. With `input`,
+ * its pieces are written to ffmpeg's standard input (with back-pressure) and it is closed afterwards.
+ */
+function decode(
+  inputArgs: string[],
+  plan: DecodePlan,
+  file: string,
+  input?: { feed: AsyncIterable<Uint8Array>; close: () => Promise<void> },
+): AudioReader {
+  const { format, warnings, bytesPerFrame } = plan;
+  const child = spawn("ffmpeg", [...inputArgs, ...plan.outputArgs], {
+    stdio: [input ? "pipe" : "ignore", "pipe", "pipe"],
+  });
+  if (input && child.stdin) {
+    const stdin = child.stdin;
+    // ffmpeg exiting early (a decode error, close()) breaks the pipe: its exit code tells the story
+    stdin.on("error", () => {});
+    (async () => {
+      for await (const piece of input.feed) {
+        if (stdin.destroyed) break;
+        // drain, or close when ffmpeg is gone (else this would wait forever)
+        if (!stdin.write(piece)) await Promise.race([once(stdin, "drain"), once(stdin, "close")]);
+      }
+      stdin.end();
+    })()
+      .catch(() => stdin.destroy())
+      .finally(() => input.close().catch(() => {}));
+  }
   let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (d: string) => {
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => {
     stderr = (stderr + d).slice(-4000);
   });
   const exited = new Promise<number | null>((resolve) => {
     child.on("close", (code) => resolve(code));
     child.on("error", () => resolve(-1));
   });
-  const source = new StreamByteSource(child.stdout);
-  const bytesPerFrame = (encoding.bits / 8) * channels;
+  const source = new StreamByteSource(child.stdout!);
   const chunkBytes = framesPerChunk(bytesPerFrame) * bytesPerFrame;
   const pool = new BufferPool(chunkBytes);
   let closed = false;
@@ -271,7 +369,7 @@ export async function openWithFfmpeg(
 
   return {
     format,
-    bitDepth: sourceBitDepth(stream),
+    bitDepth: plan.bitDepth,
     warnings,
     chunks,
     close,

@@ -8,7 +8,7 @@ import type { ChannelLabel, PcmFormat } from "../types.ts";
 import { type AudioReader, framesPerChunk } from "./audio-reader.ts";
 import { BufferPool, FileByteSource, PipeByteSource, StreamByteSource } from "./byte-source.ts";
 import { AudioReadError } from "./errors.ts";
-import { ffmpegMissingError, hasFfmpeg, openWithFfmpeg } from "./ffmpeg-reader.ts";
+import { ffmpegMissingError, hasFfmpeg, openStreamWithFfmpeg, openWithFfmpeg } from "./ffmpeg-reader.ts";
 import { isWavMagic } from "./wav-header.ts";
 import { openWav } from "./wav-reader.ts";
 
@@ -23,7 +23,7 @@ function notWavStream(name: string): AudioReadError {
   return new AudioReadError(
     "NOT_AUDIO",
     name,
-    "a stream must be WAV/BWF/RF64 (other formats are read from a file, through ffmpeg)",
+    "not a WAV/BWF/RF64 stream (other formats need ffmpeg, which is not installed)",
   );
 }
 
@@ -67,7 +67,7 @@ function openError(file: string, error: NodeJS.ErrnoException): AudioReadError {
 
 /**
  * Opens a path: a regular file (seekable; WAV natively, anything else through ffmpeg) or a pipe/FIFO
- * such as /dev/stdin (read once, front to back; WAV/RF64 only).
+ * such as /dev/stdin (read once, front to back; WAV/RF64 natively, streamable formats through ffmpeg).
  */
 export async function openAudioFile(file: string, options: OpenOptions = {}): Promise<AudioReader> {
   const name = options.name ?? file;
@@ -92,14 +92,7 @@ export async function openAudioFile(file: string, options: OpenOptions = {}): Pr
     await handle.close();
     throw error instanceof AudioReadError ? error : openError(name, error as NodeJS.ErrnoException);
   }
-  if (!regular) {
-    try {
-      return await openWav(new PipeByteSource(handle), name, options);
-    } catch (error) {
-      if (error instanceof AudioReadError && error.code === "NOT_AUDIO") throw notWavStream(name);
-      throw error;
-    }
-  }
+  if (!regular) return openByteStream(new PipeByteSource(handle), name, options);
   const riffLike = ["RIFF", "RF64", "BW64"].includes(new TextDecoder().decode(head.subarray(0, 4)));
   if (isWavMagic(head) || (riffLike && size < 12)) {
     try {
@@ -135,6 +128,23 @@ export async function openAudioStream(
   const name = options.name ?? "-";
   const source = new StreamByteSource(stream);
   if (options.format) return openRawPcm(source, options.format);
+  return openByteStream(source, name, options);
+}
+
+/**
+ * A stream read once, front to back: WAV/RF64 natively; anything else (FLAC, MP3, MPEG-TS...) through
+ * ffmpeg when it is installed. The first bytes are peeked, not consumed, to tell which.
+ */
+async function openByteStream(
+  source: PipeByteSource | StreamByteSource,
+  name: string,
+  options: OpenOptions,
+): Promise<AudioReader> {
+  const head = await source.peek(12);
+  const riffLike = ["RIFF", "RF64", "BW64"].includes(new TextDecoder().decode(head.subarray(0, 4)));
+  if (head.length >= 12 && !riffLike && (await hasFfmpeg())) {
+    return openStreamWithFfmpeg(source, { ...options, name });
+  }
   try {
     return await openWav(source, name, options);
   } catch (error) {
