@@ -119,6 +119,23 @@ describe("loupe measure (end to end)", () => {
     assert.deepEqual(r.format.channelLayout, ["M"]);
   });
 
+  test("--dual-mono: a mono file reads 3.01 LU louder and says so; a stereo file is refused (exit 2)", async () => {
+    const mono = path.join(dir, "mono-tone.wav");
+    const x = new Float64Array(3 * 48000).map((_, i) => 0.25 * Math.sin((2 * Math.PI * 1000 * i) / 48000));
+    await writeFile(mono, encodeWav({ sampleRate: 48000, channels: 1, bitsPerSample: 24 }, x));
+    const plain = JSON.parse((await loupe(["measure", "--json", mono])).stdout);
+    const dual = await loupe(["measure", "--json", "--dual-mono", mono]);
+    assert.equal(dual.code, 0, dual.stderr);
+    const r = JSON.parse(dual.stdout);
+    assert.equal(r.dualMono, true);
+    assert.ok(Math.abs(r.integratedLufs - plain.integratedLufs - 10 * Math.log10(2)) < 1e-9);
+    const table = await loupe(["measure", "--dual-mono", mono]);
+    assert.match(table.stdout, /measured as dual mono/);
+    const stereo = await loupe(["measure", "--dual-mono", tone]);
+    assert.equal(stereo.code, 2);
+    assert.match(stereo.stderr, /dual mono applies to a one-channel file.*\[BAD_LAYOUT\]/);
+  });
+
   test("the table: format line, levels, channel peaks, overs with timecode", async () => {
     const run = await loupe(["measure", tone, "--frame-rate", "25"]);
     assert.equal(run.code, 0, run.stderr);

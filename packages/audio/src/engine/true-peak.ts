@@ -166,8 +166,8 @@ export class TruePeakMeter {
     this.reach = f ? f.tapsPerPhase - 1 : 0;
     this.hist = this.measuring ? this.measuring.tapsPerPhase - 1 : this.reach;
     this.searchLag = this.measuring && f ? (this.measuring.tapsPerPhase - f.tapsPerPhase) / 2 : 0;
-    if (!f) this.sampleLag = 0;
-    else if (kind === "high-precision") this.sampleLag = -1;
+    // only the plain kernel (reference filters) emits samples at a lag; high precision emits its own
+    if (!f || this.measuring) this.sampleLag = 0;
     else this.sampleLag = Math.ceil(f.delay - this.coarse[this.coarse.length - 1] / f.phaseCount);
     let norm = 1;
     if (f) {
@@ -308,6 +308,14 @@ export class TruePeakMeter {
     return cut > 0 ? cut * cut : -1;
   }
 
+  /** sum of (x[k] - x[k - 1])^2 for k in [from, to): the start of the smooth-signal bound's running window */
+  private differenceEnergy(from: number, to: number): number {
+    const buf = this.buf;
+    let sum = 0;
+    for (let k = from; k < to; k++) sum += (buf[k] - buf[k - 1]) * (buf[k] - buf[k - 1]);
+    return sum;
+  }
+
   /** sum of (x - centre)^2 over buf[from, to): the start of a running window energy */
   private historyEnergy(from: number, to: number, centre: number): number {
     const buf = this.buf;
@@ -333,8 +341,7 @@ export class TruePeakMeter {
     const slack = 12e-12 * radius * radius + 1e-300;
     // running sum of the squared first differences inside the taps (the smooth-signal bound): the
     // 10 differences of the history here, the newest one added in the loop
-    let diffs = 0;
-    for (let k = s - 10; k < s; k++) diffs += (buf[k] - buf[k - 1]) * (buf[k] - buf[k - 1]);
+    let diffs = this.differenceEnergy(s - 10, s);
     const diffSlack = 44e-12 * radius * radius + 1e-300;
     const smoothGain = this.smoothGain;
     const smoothBound = this.smoothBound;
@@ -514,8 +521,7 @@ export class TruePeakMeter {
     let centreEnergy = 0;
     for (let t = t0; t < t1; t++) centreEnergy += (buf[s - lag - 1 - t] - centre) ** 2;
     // the smooth-signal bound (see kernelItu) over the taps' taps - 1 first differences
-    let diffs = 0;
-    for (let k = s - lag - taps + 2; k < s - lag; k++) diffs += (buf[k] - buf[k - 1]) * (buf[k] - buf[k - 1]);
+    let diffs = this.differenceEnergy(s - lag - taps + 2, s - lag);
     const diffSlack = 4 * taps * 1e-12 * radius * radius + 1e-300;
     const smoothGain = this.smoothGain;
     const smoothBound = this.smoothBound;

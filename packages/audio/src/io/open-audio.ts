@@ -9,7 +9,7 @@ import { type AudioReader, framesPerChunk } from "./audio-reader.ts";
 import { BufferPool, FileByteSource, PipeByteSource, StreamByteSource } from "./byte-source.ts";
 import { AudioReadError } from "./errors.ts";
 import { ffmpegMissingError, hasFfmpeg, openStreamWithFfmpeg, openWithFfmpeg } from "./ffmpeg-reader.ts";
-import { isWavMagic } from "./wav-header.ts";
+import { hasRiffId, isWavMagic } from "./wav-header.ts";
 import { openWav } from "./wav-reader.ts";
 
 export interface OpenOptions {
@@ -93,8 +93,7 @@ export async function openAudioFile(file: string, options: OpenOptions = {}): Pr
     throw error instanceof AudioReadError ? error : openError(name, error as NodeJS.ErrnoException);
   }
   if (!regular) return openByteStream(new PipeByteSource(handle), name, options);
-  const riffLike = ["RIFF", "RF64", "BW64"].includes(new TextDecoder().decode(head.subarray(0, 4)));
-  if (isWavMagic(head) || (riffLike && size < 12)) {
+  if (isWavMagic(head) || (hasRiffId(head) && size < 12)) {
     try {
       return await openWav(new FileByteSource(handle, size), name, options);
     } catch (error) {
@@ -141,8 +140,7 @@ async function openByteStream(
   options: OpenOptions,
 ): Promise<AudioReader> {
   const head = await source.peek(12);
-  const riffLike = ["RIFF", "RF64", "BW64"].includes(new TextDecoder().decode(head.subarray(0, 4)));
-  if (head.length >= 12 && !riffLike && (await hasFfmpeg())) {
+  if (head.length >= 12 && !hasRiffId(head) && (await hasFfmpeg())) {
     return openStreamWithFfmpeg(source, { ...options, name });
   }
   try {

@@ -44,10 +44,15 @@ function fourcc(bytes: Uint8Array, at: number): string {
   return String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
 }
 
+/** Whether the bytes start with a RIFF, RF64 or BW64 chunk id (a WAV, or a truncated or damaged one). */
+export function hasRiffId(head: Uint8Array): boolean {
+  if (head.length < 4) return false;
+  const id = fourcc(head, 0);
+  return id === "RIFF" || id === "RF64" || id === "BW64";
+}
+
 export function isWavMagic(first12: Uint8Array): boolean {
-  if (first12.length < 12) return false;
-  const id = fourcc(first12, 0);
-  return (id === "RIFF" || id === "RF64" || id === "BW64") && fourcc(first12, 8) === "WAVE";
+  return first12.length >= 12 && hasRiffId(first12) && fourcc(first12, 8) === "WAVE";
 }
 
 function parseFmt(body: Uint8Array, file: string): WavFmt {
